@@ -1,0 +1,31 @@
+"""Request-scoped dependencies: one session and one transaction per request."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from sqlalchemy.orm import Session
+
+from backend.settings import Settings
+
+# PostgreSQL `integer` ids: anything outside this range is simply an unknown type.
+MAX_ID = 2**31 - 1
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's transaction: committed when the route returns, rolled back if it raises.
+
+    Scoped to the route function, so the commit happens before the response is sent.
+    """
+    with request.app.state.session_factory() as session, session.begin():
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+TypeId = Annotated[int, Path(ge=1, le=MAX_ID, description="The type's id")]

@@ -1,0 +1,14 @@
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from backend import __version__
+from backend.api.deps import SessionDep
+from backend.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health)
+def health(session: SessionDep) -> Health:
+    session.execute(text("SELECT 1"))
+    return Health(version=__version__)

@@ -1,0 +1,46 @@
+"""Engine, sessions and migrations."""
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.settings import REPO_ROOT, normalise_database_url
+
+
+def make_engine(url: str, **kwargs: object) -> Engine:
+    options: dict[str, object] = {
+        # A connection broken by a database restart is replaced, not handed to a request.
+        "pool_pre_ping": True,
+        "pool_size": 10,
+        "max_overflow": 20,
+        "connect_args": {"options": "-c timezone=UTC", "connect_timeout": 5},
+    }
+    options.update(kwargs)
+    return create_engine(normalise_database_url(url), **options)  # type: ignore[arg-type]
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def alembic_config(url: str):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(Path(REPO_ROOT / "migrations")))
+    # ConfigParser treats % as interpolation: escape it in passwords.
+    config.set_main_option("sqlalchemy.url", normalise_database_url(url).replace("%", "%%"))
+    return config
+
+
+def upgrade_database(url: str, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade_database(url: str, revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(alembic_config(url), revision)

@@ -1,0 +1,126 @@
+"""The app factory: routes, the error envelope for every error, guards, and the SPA."""
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backend import __version__, errors
+from backend.api import api_router
+from backend.db import make_engine, make_session_factory
+from backend.guards import GuardMiddleware
+from backend.settings import Settings
+from backend.validation import to_app_error
+
+log = logging.getLogger("miniatures")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Miniatures Progress Tracker",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    if session_factory is None:
+        engine = engine or make_engine(settings.sqlalchemy_url)
+        session_factory = make_session_factory(engine)
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+
+    app.include_router(api_router)
+    _add_error_handlers(app)
+    _serve_ui(app, settings.ui_dist)
+    app.add_middleware(GuardMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _envelope(error: errors.AppError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(errors.AppError)
+    async def app_error(_: Request, error: errors.AppError) -> Response:
+        return _envelope(error)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, error: RequestValidationError) -> Response:
+        return _envelope(to_app_error(error.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404:
+            return _not_found(request)
+        if error.status_code == 405:
+            return _envelope(errors.MethodNotAllowed())
+        if error.status_code < 500:
+            return _envelope(errors.ValidationFailed(fields=[]))
+        return _envelope(errors.InternalError())
+
+    @app.exception_handler(sa_exc.OperationalError)
+    @app.exception_handler(sa_exc.InterfaceError)
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def database_down(_: Request, error: Exception) -> Response:
+        log.warning("database unavailable: %s", type(error).__name__)
+        return _envelope(errors.DatabaseUnavailable())
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+        return _envelope(errors.InternalError())
+
+
+def _not_found(request: Request) -> Response:
+    """Unknown /api paths get the envelope; any other GET is a client route of the SPA."""
+    ui_dist: Path = request.app.state.settings.ui_dist
+    path = request.url.path
+    if path.startswith("/api") or request.method not in ("GET", "HEAD"):
+        return _envelope(errors.NotFound())
+    index = ui_dist / "index.html"
+    if not index.is_file():
+        return _envelope(errors.NotFound())
+    candidate = (ui_dist / path.lstrip("/")).resolve()
+    if candidate.is_file() and candidate.is_relative_to(ui_dist.resolve()):
+        return FileResponse(candidate)
+    return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+
+def _serve_ui(app: FastAPI, ui_dist: Path) -> None:
+    assets = ui_dist / "assets"
+    if assets.is_dir():
+        # Vite names assets by their content hash, so they never change under a name.
+        app.mount("/assets", StaticFiles(directory=assets), name="assets")
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The API description, without FastAPI's 422 shape: every error here is a 400 envelope."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            operation.get("responses", {}).pop("422", None)
+    components = schema.get("components", {}).get("schemas", {})
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    app.openapi_schema = schema
+    return schema

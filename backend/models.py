@@ -1,0 +1,80 @@
+"""Database tables."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from backend.names import MAX_NAME_LENGTH
+from backend.stages import MAX_COUNT, STAGES
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+STAGE_LIST_SQL = ", ".join(f"'{stage}'" for stage in STAGES)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class MiniatureType(Base):
+    __tablename__ = "miniature_types"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH))
+    name_key: Mapped[str] = mapped_column(String(4 * MAX_NAME_LENGTH), unique=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class StageCount(Base):
+    __tablename__ = "stage_counts"
+    __table_args__ = (
+        CheckConstraint(f"stage IN ({STAGE_LIST_SQL})", name="stage_known"),
+        CheckConstraint(f"count BETWEEN 0 AND {MAX_COUNT}", name="count_range"),
+    )
+
+    type_id: Mapped[int] = mapped_column(
+        ForeignKey("miniature_types.id", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HistoryEvent(Base):
+    __tablename__ = "history_events"
+    __table_args__ = (
+        CheckConstraint(
+            f"from_stage IS NULL OR from_stage IN ({STAGE_LIST_SQL})", name="from_stage_known"
+        ),
+        CheckConstraint(f"to_stage IN ({STAGE_LIST_SQL})", name="to_stage_known"),
+        CheckConstraint("from_stage IS DISTINCT FROM to_stage", name="moves_somewhere"),
+        CheckConstraint("qty > 0", name="qty_positive"),
+        Index("ix_history_events_type_time", "type_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey("miniature_types.id", ondelete="CASCADE"))
+    from_stage: Mapped[str | None] = mapped_column(String(16))
+    to_stage: Mapped[str] = mapped_column(String(16))
+    qty: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -1,0 +1,99 @@
+"""Pydantic shapes on the wire, and the field types that carry the contract's error codes.
+
+A field type that breaks a rule raises a custom pydantic error whose type names the contract
+code (`invalid_qty`, `invalid_stage`, `name_required`, `name_too_long`); `backend.validation`
+turns those into the error envelope, and the backup import into its `rule`.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
+
+from backend.names import MAX_NAME_LENGTH, clean_name
+from backend.stages import MAX_COUNT, Stage
+
+
+def _whole_number(minimum: int) -> WrapValidator:
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) -> Any:
+        # Strict: a JSON integer only; no "2", no 1.5, no true.
+        if type(value) is not int or not minimum <= value <= MAX_COUNT:
+            raise PydanticCustomError(
+                "invalid_qty",
+                "a whole number from {min} to {max}",
+                {"min": minimum, "max": MAX_COUNT},
+            )
+        return handler(value)
+
+    return WrapValidator(validate)
+
+
+def _stage(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError("invalid_stage", "one of the five stages") from None
+
+
+def _name(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) -> Any:
+    if not isinstance(value, str):
+        return handler(value)  # the wrong JSON type: a plain validation error
+    name = clean_name(value)
+    if not name:
+        raise PydanticCustomError("name_required", "a name is required")
+    if len(name) > MAX_NAME_LENGTH:
+        raise PydanticCustomError(
+            "name_too_long", "at most {max} characters", {"max": MAX_NAME_LENGTH}
+        )
+    return name
+
+
+Qty = Annotated[int, Field(ge=1, le=MAX_COUNT), _whole_number(1)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT), _whole_number(0)]
+StageField = Annotated[Stage, WrapValidator(_stage)]
+Name = Annotated[
+    str, Field(min_length=1, max_length=MAX_NAME_LENGTH), WrapValidator(_name)
+]
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a constant code and its parameters, never prose."""
+
+    code: str = Field(examples=["ERR_INSUFFICIENT_QTY"])
+    params: dict[str, Any] = Field(examples=[{"available": 3}])
+
+
+class Counts(BaseModel):
+    IN_BOX: int
+    BUILDING: int
+    PRIMING: int
+    PAINTING: int
+    DONE: int
+
+
+class TypeOut(BaseModel):
+    id: int
+    name: str
+    counts: Counts
+    total: int
+    created_at: datetime
+
+
+class Health(BaseModel):
+    status: str = "ok"
+    version: str
+
+
+class RequestBody(BaseModel):
+    """Request bodies: unknown keys are ignored, as in the backup file."""
+
+    model_config = ConfigDict(extra="ignore")
