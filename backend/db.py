@@ -1,11 +1,15 @@
 """Engine, sessions and migrations."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.settings import REPO_ROOT, normalise_database_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -17,14 +21,14 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         "connect_args": {"options": "-c timezone=UTC", "connect_timeout": 5},
     }
     options.update(kwargs)
-    return create_engine(normalise_database_url(url), **options)  # type: ignore[arg-type]
+    return create_engine(normalise_database_url(url), **options)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
-def alembic_config(url: str):  # type: ignore[no-untyped-def]
+def alembic_config(url: str) -> "Config":
     from alembic.config import Config
 
     config = Config(str(REPO_ROOT / "alembic.ini"))

@@ -60,9 +60,7 @@ def _name(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) 
 Qty = Annotated[int, Field(ge=1, le=MAX_COUNT), _whole_number(1)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT), _whole_number(0)]
 StageField = Annotated[Stage, WrapValidator(_stage)]
-Name = Annotated[
-    str, Field(min_length=1, max_length=MAX_NAME_LENGTH), WrapValidator(_name)
-]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH), WrapValidator(_name)]
 
 
 class ErrorBody(BaseModel):

@@ -38,7 +38,7 @@ def _libpq(url: str) -> str:
 def create_database(admin_url: str, prefix: str = "miniatures_test") -> str:
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(_libpq(admin_url), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+        conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 

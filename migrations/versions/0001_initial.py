@@ -39,9 +39,7 @@ def upgrade() -> None:
         sa.Column("stage", sa.String(length=16), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.CheckConstraint(f"stage IN ({STAGES})", name=op.f("ck_stage_counts_stage_known")),
-        sa.CheckConstraint(
-            "count BETWEEN 0 AND 1000000", name=op.f("ck_stage_counts_count_range")
-        ),
+        sa.CheckConstraint("count BETWEEN 0 AND 1000000", name=op.f("ck_stage_counts_count_range")),
         sa.ForeignKeyConstraint(
             ["type_id"],
             ["miniature_types.id"],

@@ -46,9 +46,7 @@ def test_loopback_hosts_are_accepted(client: TestClient) -> None:
 def test_configured_host_is_accepted(settings, engine) -> None:  # type: ignore[no-untyped-def]
     from backend.main import create_app
 
-    app = create_app(
-        settings.model_copy(update={"allowed_hosts": ["nas.home"]}), engine=engine
-    )
+    app = create_app(settings.model_copy(update={"allowed_hosts": ["nas.home"]}), engine=engine)
     with TestClient(app, base_url="http://nas.home:8000") as other:
         assert other.get("/api/v1/health").status_code == 200
 
@@ -60,7 +58,9 @@ def test_foreign_origin_is_refused_on_changes(client: TestClient) -> None:
     assert response.status_code == 403
     assert response.json()["code"] == "ERR_FORBIDDEN_ORIGIN"
     # Reading is not guarded by Origin; the app's own origin passes.
-    assert client.get("/api/v1/health", headers={"Origin": "http://evil.example"}).status_code == 200
+    assert (
+        client.get("/api/v1/health", headers={"Origin": "http://evil.example"}).status_code == 200
+    )
 
 
 def test_non_json_body_is_refused(client: TestClient) -> None:
@@ -73,8 +73,14 @@ def test_non_json_body_is_refused(client: TestClient) -> None:
 
 
 def test_guard_order_host_before_origin_before_media_type(client: TestClient) -> None:
-    headers = {"Host": "evil.example", "Origin": "http://evil.example", "Content-Type": "text/plain"}
-    assert client.post("/api/v1/types", content=b"x", headers=headers).json()["code"] == "ERR_BAD_HOST"
+    headers = {
+        "Host": "evil.example",
+        "Origin": "http://evil.example",
+        "Content-Type": "text/plain",
+    }
+    assert (
+        client.post("/api/v1/types", content=b"x", headers=headers).json()["code"] == "ERR_BAD_HOST"
+    )
     headers["Host"] = "127.0.0.1"
     code = client.post("/api/v1/types", content=b"x", headers=headers).json()["code"]
     assert code == "ERR_FORBIDDEN_ORIGIN"

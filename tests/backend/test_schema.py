@@ -1,0 +1,127 @@
+"""The schema: migrations go up, down and up again, match the models, and the database
+itself refuses what the rules forbid, whatever the code does."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from backend.db import downgrade_database, make_engine, upgrade_database
+from backend.models import Base
+
+APP_TABLES = {"miniature_types", "stage_counts", "history_events"}
+
+
+def table_names(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_migrations_go_up_down_and_up_again(database_factory: Callable[[], str]) -> None:
+    url = database_factory()
+    upgrade_database(url)
+    assert table_names(url) >= APP_TABLES
+    downgrade_database(url, "base")
+    assert not APP_TABLES & table_names(url)
+    upgrade_database(url)
+    assert table_names(url) >= APP_TABLES
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+@pytest.fixture
+def conn(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection:
+        outer = connection.begin()
+        yield connection
+        outer.rollback()
+
+
+def new_type(conn: Connection, name_key: str) -> int:
+    type_id: int = conn.execute(
+        text("INSERT INTO miniature_types (name, name_key) VALUES (:k, :k) RETURNING id"),
+        {"k": name_key},
+    ).scalar_one()
+    conn.execute(
+        text("INSERT INTO stage_counts (type_id, stage, count) VALUES (:t, 'IN_BOX', 5)"),
+        {"t": type_id},
+    )
+    return type_id
+
+
+def refused(conn: Connection, sql: str, **params: object) -> bool:
+    savepoint = conn.begin_nested()
+    try:
+        conn.execute(text(sql), params)
+    except IntegrityError:
+        savepoint.rollback()
+        return True
+    savepoint.rollback()
+    return False
+
+
+def test_database_refuses_negative_and_huge_counts(conn: Connection) -> None:
+    type_id = new_type(conn, "orks")
+    assert refused(conn, "UPDATE stage_counts SET count = -1 WHERE type_id = :t", t=type_id)
+    assert refused(conn, "UPDATE stage_counts SET count = 1000001 WHERE type_id = :t", t=type_id)
+    assert not refused(
+        conn, "UPDATE stage_counts SET count = 1000000 WHERE type_id = :t", t=type_id
+    )
+
+
+def test_database_refuses_duplicate_name_key_and_stage_row(conn: Connection) -> None:
+    type_id = new_type(conn, "orks")
+    assert refused(conn, "INSERT INTO miniature_types (name, name_key) VALUES ('Orks', 'orks')")
+    assert refused(
+        conn,
+        "INSERT INTO stage_counts (type_id, stage, count) VALUES (:t, 'IN_BOX', 1)",
+        t=type_id,
+    )
+    assert refused(
+        conn, "INSERT INTO stage_counts (type_id, stage, count) VALUES (:t, 'SOLD', 1)", t=type_id
+    )
+
+
+def test_database_refuses_bad_events(conn: Connection) -> None:
+    type_id = new_type(conn, "orks")
+    insert = "INSERT INTO history_events (type_id, from_stage, to_stage, qty) VALUES "
+    assert refused(conn, insert + "(:t, NULL, 'IN_BOX', 0)", t=type_id)
+    assert refused(conn, insert + "(:t, 'DONE', 'DONE', 1)", t=type_id)
+    assert refused(conn, insert + "(:t, NULL, 'SOLD', 1)", t=type_id)
+    assert refused(conn, insert + "(999999, NULL, 'IN_BOX', 1)")
+    assert not refused(conn, insert + "(:t, NULL, 'IN_BOX', 1)", t=type_id)
+
+
+def test_deleting_a_type_takes_its_counts_and_history(conn: Connection) -> None:
+    type_id = new_type(conn, "orks")
+    conn.execute(
+        text("INSERT INTO history_events (type_id, to_stage, qty) VALUES (:t, 'IN_BOX', 5)"),
+        {"t": type_id},
+    )
+    conn.execute(text("DELETE FROM miniature_types WHERE id = :t"), {"t": type_id})
+    for table in ("stage_counts", "history_events"):
+        left = conn.execute(
+            text(f"SELECT count(*) FROM {table} WHERE type_id = :t"), {"t": type_id}
+        ).scalar_one()
+        assert left == 0
+
+
+def test_database_url_forms_are_normalised(pg_url: str) -> None:
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    engine = make_engine(plain)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar_one() == 1
+            assert connection.execute(text("SHOW timezone")).scalar_one() == "UTC"
+    finally:
+        engine.dispose()
