@@ -95,3 +95,51 @@ class RequestBody(BaseModel):
     """Request bodies: unknown keys are ignored, as in the backup file."""
 
     model_config = ConfigDict(extra="ignore")
+
+
+class TypeCreate(RequestBody):
+    name: Name
+    counts: dict[StageField, Count] | None = None
+
+
+class TypeRename(RequestBody):
+    name: Name
+
+
+class AddMiniatures(RequestBody):
+    stage: StageField = Stage.IN_BOX
+    qty: Qty
+
+
+class MoveMiniatures(RequestBody):
+    from_stage: StageField
+    to_stage: StageField
+    qty: Qty
+
+
+class HistoryGroup(BaseModel):
+    from_stage: Stage | None
+    to_stage: Stage
+    qty: int
+    events: int
+    at: datetime
+    last_at: datetime
+
+
+class History(BaseModel):
+    groups: list[HistoryGroup]
+
+
+class Totals(Counts):
+    total: int
+
+
+class MonthStats(BaseModel):
+    month: str = Field(examples=["2026-11"])
+    added: int
+    finished: int
+
+
+class Stats(BaseModel):
+    totals: Totals
+    months: list[MonthStats]

@@ -1,3 +1,73 @@
-from fastapi import APIRouter
+"""Types, their moves and their history."""
 
-router = APIRouter()
+from fastapi import APIRouter, Response, status
+
+from backend.api.deps import SessionDep, TypeId
+from backend.api.responses import error_responses
+from backend.schemas import (
+    AddMiniatures,
+    History,
+    MoveMiniatures,
+    TypeCreate,
+    TypeOut,
+    TypeRename,
+)
+from backend.services import history, moves, types
+
+router = APIRouter(prefix="/types", tags=["types"])
+
+# 400 covers the request's own errors (validation, names, stages, quantities, limits).
+BAD_REQUEST = error_responses(400)
+ONE_TYPE = error_responses(400, 404)
+
+
+@router.get("", response_model=list[TypeOut], responses=BAD_REQUEST)
+def list_types(session: SessionDep, q: str | None = None) -> list[TypeOut]:
+    return types.list_types(session=session, q=q)
+
+
+@router.post("", response_model=TypeOut, status_code=status.HTTP_201_CREATED, responses=BAD_REQUEST)
+def create_type(body: TypeCreate, session: SessionDep) -> TypeOut:
+    return types.create_type(session=session, name=body.name, counts=body.counts)
+
+
+@router.get("/{type_id}", response_model=TypeOut, responses=ONE_TYPE)
+def get_type(type_id: TypeId, session: SessionDep) -> TypeOut:
+    return types.get_type(session=session, type_id=type_id)
+
+
+@router.patch("/{type_id}", response_model=TypeOut, responses=ONE_TYPE)
+def rename_type(type_id: TypeId, body: TypeRename, session: SessionDep) -> TypeOut:
+    return types.rename_type(session=session, type_id=type_id, name=body.name)
+
+
+@router.delete(
+    "/{type_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=ONE_TYPE,
+)
+def delete_type(type_id: TypeId, session: SessionDep) -> Response:
+    types.delete_type(session=session, type_id=type_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{type_id}/add", response_model=TypeOut, responses=ONE_TYPE)
+def add_miniatures(type_id: TypeId, body: AddMiniatures, session: SessionDep) -> TypeOut:
+    return types.add_miniatures(session=session, type_id=type_id, stage=body.stage, qty=body.qty)
+
+
+@router.post("/{type_id}/move", response_model=TypeOut, responses=ONE_TYPE)
+def move_miniatures(type_id: TypeId, body: MoveMiniatures, session: SessionDep) -> TypeOut:
+    return moves.move_miniatures(
+        session=session,
+        type_id=type_id,
+        from_stage=body.from_stage,
+        to_stage=body.to_stage,
+        qty=body.qty,
+    )
+
+
+@router.get("/{type_id}/history", response_model=History, responses=ONE_TYPE)
+def type_history(type_id: TypeId, session: SessionDep) -> History:
+    return History(groups=history.type_history(session=session, type_id=type_id))

@@ -1,0 +1,39 @@
+"""Collection statistics: totals per stage, and per month added and finished (UTC)."""
+
+from sqlalchemy import func, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+from backend.models import HistoryEvent, StageCount
+from backend.schemas import MonthStats, Stats, Totals
+from backend.stages import STAGES, Stage
+
+
+def collection_stats(*, session: Session) -> Stats:
+    per_stage = dict(
+        session.execute(
+            select(StageCount.stage, func.sum(StageCount.count)).group_by(StageCount.stage)
+        )
+        .tuples()
+        .all()
+    )
+    totals = {stage.value: int(per_stage.get(stage.value) or 0) for stage in STAGES}
+
+    # Constants inlined, not bound: the grouped and the selected expression must be identical.
+    utc = func.timezone(literal_column("'UTC'"), HistoryEvent.created_at)
+    month = func.to_char(utc, literal_column("'YYYY-MM'"))
+    added = HistoryEvent.from_stage.is_(None)
+    finished = HistoryEvent.to_stage == Stage.DONE.value
+    months = session.execute(
+        select(
+            month.label("month"),
+            func.coalesce(func.sum(HistoryEvent.qty).filter(added), 0).label("added"),
+            func.coalesce(func.sum(HistoryEvent.qty).filter(finished), 0).label("finished"),
+        )
+        .where(or_(added, finished))
+        .group_by(month)
+        .order_by(month)
+    ).mappings()
+    return Stats(
+        totals=Totals(**totals, total=sum(totals.values())),
+        months=[MonthStats(**row) for row in months],
+    )

@@ -1,0 +1,184 @@
+"""History grouping: the pure rule, and the same rule through /history."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.services.history import Event, group_history
+from backend.stages import Stage
+from tests.backend.core_api import API, create_type, groups, insert_events
+
+T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+IN_BOX, BUILDING, PRIMING, DONE = Stage.IN_BOX, Stage.BUILDING, Stage.PRIMING, Stage.DONE
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def moves(*seconds: float, qty: int = 1) -> list[Event]:
+    return [Event(IN_BOX, BUILDING, qty, at(s)) for s in seconds]
+
+
+def shape(events: list[Event]) -> list[tuple[int, int, datetime, datetime]]:
+    return [(g.qty, g.events, g.at, g.last_at) for g in group_history(events)]
+
+
+def test_no_events_no_groups() -> None:
+    assert group_history([]) == []
+
+
+@pytest.mark.parametrize(
+    ("gap", "joined"),
+    [(0, True), (1, True), (299, True), (299.999999, True), (300, False), (301, False)],
+)
+def test_gap_under_300_seconds_joins(gap: float, joined: bool) -> None:
+    expected = (
+        [(2, 2, at(0), at(gap))] if joined else [(1, 1, at(0), at(0)), (1, 1, at(gap), at(gap))]
+    )
+    assert shape(moves(0, gap)) == expected
+
+
+def test_a_chain_of_short_gaps_stays_one_group_however_long() -> None:
+    # Each gap is under 300 s, the whole burst spans 20 minutes.
+    assert shape(moves(0, 299, 598, 897, 1196, qty=2)) == [(10, 5, at(0), at(1196))]
+
+
+def test_the_gap_is_measured_from_the_groups_previous_event_not_its_first() -> None:
+    assert shape(moves(0, 200, 400, 700)) == [(3, 3, at(0), at(400)), (1, 1, at(700), at(700))]
+
+
+def test_another_transition_in_between_splits_the_group() -> None:
+    events = [
+        Event(IN_BOX, BUILDING, 1, at(0)),
+        Event(BUILDING, PRIMING, 1, at(10)),
+        Event(IN_BOX, BUILDING, 2, at(20)),
+        Event(IN_BOX, BUILDING, 3, at(30)),
+    ]
+    grouped = group_history(events)
+    assert [(g.from_stage, g.to_stage, g.qty, g.events) for g in grouped] == [
+        (IN_BOX, BUILDING, 1, 1),
+        (BUILDING, PRIMING, 1, 1),
+        (IN_BOX, BUILDING, 5, 2),
+    ]
+    assert grouped[2].at == at(20)
+    assert grouped[2].last_at == at(30)
+
+
+def test_same_target_from_another_stage_is_another_transition() -> None:
+    events = [Event(IN_BOX, DONE, 1, at(0)), Event(PRIMING, DONE, 1, at(1))]
+    assert [g.events for g in group_history(events)] == [1, 1]
+
+
+def test_additions_group_like_moves() -> None:
+    events = [
+        Event(None, IN_BOX, 10, at(0)),
+        Event(None, IN_BOX, 5, at(100)),
+        Event(None, DONE, 1, at(110)),
+        Event(None, IN_BOX, 1, at(120)),
+        Event(None, IN_BOX, 1, at(500)),
+    ]
+    grouped = group_history(events)
+    assert [(g.from_stage, g.to_stage, g.qty, g.events) for g in grouped] == [
+        (None, IN_BOX, 15, 2),
+        (None, DONE, 1, 1),
+        (None, IN_BOX, 1, 1),
+        (None, IN_BOX, 1, 1),
+    ]
+
+
+def test_history_through_the_api_groups_events_at_their_times(client: TestClient) -> None:
+    type_id = create_type(client, "Orks")["id"]
+    insert_events(
+        client,
+        type_id,
+        [
+            (None, "IN_BOX", 10, at(0)),
+            ("IN_BOX", "BUILDING", 1, at(60)),
+            ("IN_BOX", "BUILDING", 2, at(359)),  # 299 s after the previous one
+            ("IN_BOX", "BUILDING", 3, at(659)),  # 300 s: a new group
+            ("BUILDING", "DONE", 1, at(700)),
+            ("IN_BOX", "BUILDING", 1, at(701)),
+        ],
+    )
+    assert groups(client, type_id) == [
+        {
+            "from_stage": None,
+            "to_stage": "IN_BOX",
+            "qty": 10,
+            "events": 1,
+            "at": "2026-11-26T10:00:00Z",
+            "last_at": "2026-11-26T10:00:00Z",
+        },
+        {
+            "from_stage": "IN_BOX",
+            "to_stage": "BUILDING",
+            "qty": 3,
+            "events": 2,
+            "at": "2026-11-26T10:01:00Z",
+            "last_at": "2026-11-26T10:05:59Z",
+        },
+        {
+            "from_stage": "IN_BOX",
+            "to_stage": "BUILDING",
+            "qty": 3,
+            "events": 1,
+            "at": "2026-11-26T10:10:59Z",
+            "last_at": "2026-11-26T10:10:59Z",
+        },
+        {
+            "from_stage": "BUILDING",
+            "to_stage": "DONE",
+            "qty": 1,
+            "events": 1,
+            "at": "2026-11-26T10:11:40Z",
+            "last_at": "2026-11-26T10:11:40Z",
+        },
+        {
+            "from_stage": "IN_BOX",
+            "to_stage": "BUILDING",
+            "qty": 1,
+            "events": 1,
+            "at": "2026-11-26T10:11:41Z",
+            "last_at": "2026-11-26T10:11:41Z",
+        },
+    ]
+
+
+def test_history_reads_oldest_first_whatever_the_insert_order(client: TestClient) -> None:
+    type_id = create_type(client, "Orks")["id"]
+    # Stored out of order (as an import may append them); equal times keep insert order.
+    other_zone = datetime(2026, 11, 26, 13, 0, 10, tzinfo=UTC).astimezone(ZoneInfo("Europe/Moscow"))
+    insert_events(
+        client,
+        type_id,
+        [
+            ("IN_BOX", "DONE", 2, other_zone),
+            (None, "IN_BOX", 5, at(0)),
+            ("IN_BOX", "PRIMING", 1, at(30)),
+            ("IN_BOX", "BUILDING", 1, at(30)),
+        ],
+    )
+    found = [(g["from_stage"], g["to_stage"], g["at"]) for g in groups(client, type_id)]
+    assert found == [
+        (None, "IN_BOX", "2026-11-26T10:00:00Z"),
+        ("IN_BOX", "PRIMING", "2026-11-26T10:00:30Z"),
+        ("IN_BOX", "BUILDING", "2026-11-26T10:00:30Z"),
+        ("IN_BOX", "DONE", "2026-11-26T13:00:10Z"),
+    ]
+
+
+def test_history_of_other_types_is_not_mixed_in(client: TestClient) -> None:
+    first = create_type(client, "First", IN_BOX=1)["id"]
+    create_type(client, "Second", IN_BOX=7)
+    assert [g["qty"] for g in groups(client, first)] == [1]
+
+
+def test_a_burst_of_clicks_through_the_api_is_one_group(client: TestClient) -> None:
+    type_id = create_type(client, "Orks", IN_BOX=5)["id"]
+    body = {"from_stage": "IN_BOX", "to_stage": "BUILDING", "qty": 1}
+    for _ in range(3):
+        assert client.post(f"{API}/types/{type_id}/move", json=body).status_code == 200
+    assert [(g["qty"], g["events"]) for g in groups(client, type_id)] == [(5, 1), (3, 3)]
