@@ -16,6 +16,8 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     options: dict[str, object] = {
         # A connection broken by a database restart is replaced, not handed to a request.
         "pool_pre_ping": True,
+        # Errors in the logs never carry the user's data (names, backup contents).
+        "hide_parameters": True,
         "pool_size": 10,
         "max_overflow": 20,
         "connect_args": {"options": "-c timezone=UTC", "connect_timeout": 5},

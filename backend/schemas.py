@@ -47,6 +47,8 @@ def _stage(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo)
 def _name(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) -> Any:
     if not isinstance(value, str):
         return handler(value)  # the wrong JSON type: a plain validation error
+    if "\x00" in value:  # PostgreSQL cannot store it: a malformed field, not a name
+        raise PydanticCustomError("invalid_name", "a name cannot contain NUL")
     name = clean_name(value)
     if not name:
         raise PydanticCustomError("name_required", "a name is required")

@@ -1,3 +1,105 @@
-from fastapi import APIRouter
+"""Export the whole database as a backup file; import one (merge, replace, dry run)."""
 
-router = APIRouter()
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from backend.api.deps import SessionDep, SettingsDep
+from backend.guards import MAX_BODY_BYTES
+from backend.schemas import ErrorBody
+from backend.services import backup
+from backend.services.backup import ImportMode, ImportSummary
+from backend.services.backup_format import BackupFile, parse_backup
+
+router = APIRouter(tags=["backup"])
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body: the import validates it itself, to report the rule and path it breaks.
+
+    The size guard stops a body over the limit while it is read (413).
+    """
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(read_body)]
+
+_BACKUP_SCHEMA = {"$ref": "#/components/schemas/BackupFile"}
+_IMPORT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": f"A backup file, at most {MAX_BODY_BYTES} bytes.",
+        "content": {"application/json": {"schema": _BACKUP_SCHEMA}},
+    }
+}
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "model": BackupFile,
+            "description": "The whole database as a backup file (a download).",
+            "headers": {
+                "Content-Disposition": {
+                    "description": 'attachment; filename="miniatures-YYYY-MM-DD.json" (UTC date)',
+                    "schema": {"type": "string"},
+                }
+            },
+        }
+    },
+)
+def export_backup(session: SessionDep) -> StreamingResponse:
+    exported_at = datetime.now(UTC).replace(microsecond=0)
+    # Built inside the request's transaction, so a database error is a clean error answer
+    # rather than a truncated download; one copy of the document, in per-type pieces.
+    chunks = list(backup.export_chunks(session=session, exported_at=exported_at))
+    filename = backup.export_filename(exported_at)
+    return StreamingResponse(
+        iter(chunks),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Length": str(sum(len(chunk) for chunk in chunks)),
+        },
+    )
+
+
+@router.post(
+    "/import",
+    response_model=ImportSummary,
+    openapi_extra=_IMPORT_BODY,
+    responses={
+        400: {
+            "model": ErrorBody,
+            "description": "ERR_IMPORT_INVALID {path, rule}, ERR_IMPORT_LIMIT {path, max}, "
+            "or ERR_VALIDATION for a wrong mode or dry_run. Nothing was changed.",
+        },
+        413: {
+            "model": ErrorBody,
+            "description": "ERR_IMPORT_TOO_LARGE {max_bytes}: the body is over 20 MiB.",
+        },
+    },
+)
+def import_backup(
+    body: RawBody,
+    session: SessionDep,
+    settings: SettingsDep,
+    mode: Annotated[
+        ImportMode, Query(description="merge: add to what is there; replace: empty it first")
+    ] = ImportMode.MERGE,
+    dry_run: Annotated[
+        bool, Query(description="check everything, limits included, and change nothing")
+    ] = False,
+) -> ImportSummary:
+    document = parse_backup(body)
+    return backup.import_backup(
+        session=session,
+        backup=document,
+        mode=mode,
+        dry_run=dry_run,
+        backups_dir=settings.backups_dir,
+    )

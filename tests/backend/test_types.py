@@ -115,6 +115,7 @@ def test_nfd_name_is_stored_in_nfc_and_matches_nfc(client: TestClient) -> None:
         ("x" * 101, (400, {"code": "ERR_NAME_TOO_LONG", "params": {"max": 100}})),
         (5, (400, {"code": "ERR_VALIDATION", "params": {"fields": ["name"]}})),
         (None, (400, {"code": "ERR_VALIDATION", "params": {"fields": ["name"]}})),
+        ("Or\x00ks", (400, {"code": "ERR_VALIDATION", "params": {"fields": ["name"]}})),
     ],
 )
 def test_bad_names_on_create_and_rename(client: TestClient, name: Any, expected: Any) -> None:

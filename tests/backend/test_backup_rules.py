@@ -1,0 +1,269 @@
+"""A backup that breaks a rule is refused with the first broken rule in file order, and the
+database is left exactly as it was."""
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.backend.backup_helpers import create_type, document, event, post_import, state
+
+Doc = dict[str, Any]
+
+
+def good_type(name: str = "Orks") -> Doc:
+    return {
+        "name": name,
+        "created_at": "2026-11-01T09:00:00Z",
+        "counts": {"IN_BOX": 3, "BUILDING": 1},
+        "history": [
+            event(None, "IN_BOX", 4, "2026-11-01T09:00:00Z"),
+            event("IN_BOX", "BUILDING", 1, "2026-11-02T09:00:00+02:00"),
+        ],
+    }
+
+
+def good_file() -> Doc:
+    return document(good_type("Orks"), good_type("Aeldari"), good_type("Некроны"))
+
+
+def at(path: str, value: Any) -> Callable[[Doc], None]:
+    """A change of one value, by a path like types.1.history.0.qty."""
+    *parents, last = [int(part) if part.isdigit() else part for part in path.split(".")]
+
+    def change(doc: Doc) -> None:
+        node: Any = doc
+        for part in parents:
+            node = node[part]
+        node[last] = value
+
+    return change
+
+
+def without(path: str) -> Callable[[Doc], None]:
+    *parents, last = [int(part) if part.isdigit() else part for part in path.split(".")]
+
+    def change(doc: Doc) -> None:
+        node: Any = doc
+        for part in parents:
+            node = node[part]
+        del node[last]
+
+    return change
+
+
+CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
+    ("format wrong", at("format", "other-app"), "format", "UNKNOWN_FORMAT"),
+    ("format not a string", at("format", 1), "format", "NOT_STRING"),
+    ("format missing", without("format"), "format", "MISSING"),
+    ("version 2", at("version", 2), "version", "UNKNOWN_VERSION"),
+    ("version as text", at("version", "1"), "version", "NOT_INTEGER"),
+    ("version fractional", at("version", 1.5), "version", "NOT_INTEGER"),
+    ("version missing", without("version"), "version", "MISSING"),
+    ("types missing", without("types"), "types", "MISSING"),
+    ("types not an array", at("types", {"name": "Orks"}), "types", "NOT_ARRAY"),
+    ("type not an object", at("types.1", "Aeldari"), "types[1]", "NOT_OBJECT"),
+    ("name missing", without("types.1.name"), "types[1].name", "MISSING"),
+    ("name not a string", at("types.1.name", 7), "types[1].name", "NOT_STRING"),
+    ("name with NUL", at("types.1.name", "Or\x00ks"), "types[1].name", "NOT_STRING"),
+    ("name blank", at("types.1.name", "   "), "types[1].name", "NAME_REQUIRED"),
+    ("name too long", at("types.1.name", "x" * 101), "types[1].name", "NAME_TOO_LONG"),
+    ("created_at without zone", at("types.0.created_at", "2026-11-01T09:00:00"),
+     "types[0].created_at", "INVALID_TIME"),
+    ("created_at not a time", at("types.0.created_at", "yesterday"),
+     "types[0].created_at", "INVALID_TIME"),
+    ("created_at a number", at("types.0.created_at", 1700000000),
+     "types[0].created_at", "NOT_STRING"),
+    ("counts not an object", at("types.2.counts", [3]), "types[2].counts", "NOT_OBJECT"),
+    ("counts unknown stage", at("types.2.counts.SOLD", 1), "types[2].counts.SOLD",
+     "INVALID_STAGE"),
+    ("count negative", at("types.2.counts.BUILDING", -1), "types[2].counts.BUILDING",
+     "NEGATIVE"),
+    ("count fractional", at("types.2.counts.BUILDING", 1.5), "types[2].counts.BUILDING",
+     "NOT_INTEGER"),
+    ("count true", at("types.2.counts.BUILDING", True), "types[2].counts.BUILDING",
+     "NOT_INTEGER"),
+    ("count as text", at("types.2.counts.BUILDING", "2"), "types[2].counts.BUILDING",
+     "NOT_INTEGER"),
+    ("count null", at("types.2.counts.BUILDING", None), "types[2].counts.BUILDING",
+     "NOT_INTEGER"),
+    ("count over the maximum", at("types.2.counts.BUILDING", 1_000_001),
+     "types[2].counts.BUILDING", "OUT_OF_RANGE"),
+    ("count huge", at("types.2.counts.BUILDING", 10**30), "types[2].counts.BUILDING",
+     "OUT_OF_RANGE"),
+    ("history not an array", at("types.1.history", {}), "types[1].history", "NOT_ARRAY"),
+    ("event not an object", at("types.1.history.1", 5), "types[1].history[1]", "NOT_OBJECT"),
+    ("from_stage missing", without("types.1.history.1.from_stage"),
+     "types[1].history[1].from_stage", "MISSING"),
+    ("to_stage missing", without("types.1.history.1.to_stage"),
+     "types[1].history[1].to_stage", "MISSING"),
+    ("qty missing", without("types.1.history.1.qty"), "types[1].history[1].qty", "MISSING"),
+    ("at missing", without("types.1.history.1.at"), "types[1].history[1].at", "MISSING"),
+    ("unknown to_stage", at("types.1.history.1.to_stage", "SOLD"),
+     "types[1].history[1].to_stage", "INVALID_STAGE"),
+    ("unknown from_stage", at("types.1.history.1.from_stage", "in_box"),
+     "types[1].history[1].from_stage", "INVALID_STAGE"),
+    ("to_stage null", at("types.1.history.1.to_stage", None),
+     "types[1].history[1].to_stage", "INVALID_STAGE"),
+    ("stage not a string", at("types.1.history.1.to_stage", 3),
+     "types[1].history[1].to_stage", "NOT_STRING"),
+    ("backward move", at("types.1.history.1.from_stage", "DONE"),
+     "types[1].history[1].to_stage", "INVALID_TRANSITION"),
+    ("move to itself", at("types.1.history.1.from_stage", "BUILDING"),
+     "types[1].history[1].to_stage", "INVALID_TRANSITION"),
+    ("qty zero", at("types.1.history.1.qty", 0), "types[1].history[1].qty", "OUT_OF_RANGE"),
+    ("qty negative", at("types.1.history.1.qty", -5), "types[1].history[1].qty", "NEGATIVE"),
+    ("qty fractional", at("types.1.history.1.qty", 2.5), "types[1].history[1].qty",
+     "NOT_INTEGER"),
+    ("qty whole float", at("types.1.history.1.qty", 2.0), "types[1].history[1].qty",
+     "NOT_INTEGER"),
+    ("qty true", at("types.1.history.1.qty", True), "types[1].history[1].qty", "NOT_INTEGER"),
+    ("qty over the maximum", at("types.1.history.1.qty", 1_000_001),
+     "types[1].history[1].qty", "OUT_OF_RANGE"),
+    ("time without zone", at("types.1.history.1.at", "2026-11-02T09:00:00"),
+     "types[1].history[1].at", "INVALID_TIME"),
+    ("date only", at("types.1.history.1.at", "2026-11-02"), "types[1].history[1].at",
+     "INVALID_TIME"),
+    ("impossible date", at("types.1.history.1.at", "2026-02-30T09:00:00Z"),
+     "types[1].history[1].at", "INVALID_TIME"),
+    ("time a number", at("types.1.history.1.at", 0), "types[1].history[1].at", "NOT_STRING"),
+    ("duplicate name", at("types.2.name", "orks"), "types[2].name", "DUPLICATE_NAME"),
+    ("duplicate name with spaces", at("types.2.name", "  AELDARI "), "types[2].name",
+     "DUPLICATE_NAME"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def populated(client: TestClient) -> TestClient:
+    """A database with something in it, so "left as it was" means something."""
+    orks = create_type(client, "Orks", IN_BOX=5)
+    client.post(
+        f"/api/v1/types/{orks}/move", json={"from_stage": "IN_BOX", "to_stage": "DONE", "qty": 1}
+    )
+    create_type(client, "Ёлки", BUILDING=2)
+    return client
+
+
+def assert_refused(client: TestClient, body: Any, path: str, rule: str, **params: str) -> None:
+    before = state(client)
+    response = post_import(client, body, **params)
+    assert response.status_code == 400, response.text
+    assert response.json() == {"code": "ERR_IMPORT_INVALID", "params": {"path": path, "rule": rule}}
+    assert state(client) == before
+
+
+def test_the_good_file_is_accepted(client: TestClient) -> None:
+    assert post_import(client, good_file()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "rule"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_broken_rule_is_refused_with_path_and_rule(
+    populated: TestClient, change: Callable[[Doc], None], path: str, rule: str
+) -> None:
+    doc = good_file()
+    change(doc)
+    for mode in ("merge", "replace"):
+        assert_refused(populated, doc, path, rule, mode=mode)
+    assert_refused(populated, doc, path, rule, dry_run="true")
+
+
+def test_duplicate_names_compare_case_and_yo_insensitively(populated: TestClient) -> None:
+    doc = document(good_type("Ёжики"), good_type("Orks"), good_type("ЕЖИКИ"))
+    assert_refused(populated, doc, "types[2].name", "DUPLICATE_NAME")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"{", b'{"format": "miniatures-tracker", "types": [', b"not json", b"\xff\xfe{}",
+     b'{"a": 1} trailing'],
+    ids=["empty", "brace", "truncated", "text", "not utf-8", "trailing garbage"],
+)  # fmt: skip
+def test_malformed_json_is_not_json(populated: TestClient, body: bytes) -> None:
+    assert_refused(populated, body, "", "NOT_JSON")
+
+
+def test_truncated_real_file_is_not_json(populated: TestClient) -> None:
+    exported = populated.get("/api/v1/export").content
+    assert_refused(populated, exported[: len(exported) // 2], "", "NOT_JSON", mode="replace")
+
+
+@pytest.mark.parametrize("body", [[], "backup", 42, None], ids=["array", "string", "num", "null"])
+def test_body_that_is_not_an_object(populated: TestClient, body: Any) -> None:
+    assert_refused(populated, body, "", "NOT_OBJECT")
+
+
+def test_bad_value_in_the_last_type_of_a_long_file(populated: TestClient) -> None:
+    types = [good_type(f"Type {number:04d}") for number in range(1500)]
+    types[-1]["history"][-1]["qty"] = -1
+    assert_refused(populated, document(*types), "types[1499].history[1].qty", "NEGATIVE")
+
+
+def test_first_error_in_file_order_wins(populated: TestClient) -> None:
+    # pydantic checks fields in model order (format before types); the file says otherwise.
+    body = b'{"types": [{"name": ""}], "version": 7, "format": "x"}'
+    assert_refused(populated, body, "types[0].name", "NAME_REQUIRED")
+    body = b'{"version": 7, "types": [{"name": ""}], "format": "x"}'
+    assert_refused(populated, body, "version", "UNKNOWN_VERSION")
+    # Within an event the file's key order counts too.
+    doc = good_file()
+    doc["types"][0]["history"][1] = {"at": "noon", "qty": 0, "to_stage": "X", "from_stage": 1}
+    assert_refused(populated, doc, "types[0].history[1].at", "INVALID_TIME")
+    # A duplicate name before a bad value is reported first, and after it, second.
+    doc = good_file()
+    doc["types"][1]["name"] = "ORKS"
+    doc["types"][2]["counts"]["DONE"] = -1
+    assert_refused(populated, doc, "types[1].name", "DUPLICATE_NAME")
+    doc = good_file()
+    doc["types"][0]["counts"]["DONE"] = -1
+    doc["types"][2]["name"] = "ORKS"
+    assert_refused(populated, doc, "types[0].counts.DONE", "NEGATIVE")
+    # A missing key is noticed at the end of its object.
+    doc = good_file()
+    del doc["types"][0]["name"]
+    doc["types"][0]["counts"]["DONE"] = 1.5
+    assert_refused(populated, doc, "types[0].counts.DONE", "NOT_INTEGER")
+
+
+def test_optional_keys_may_be_absent_or_null(client: TestClient) -> None:
+    doc = document({"name": "Orks"}, {"name": "Aeldari", "created_at": None, "counts": None,
+                                      "history": None}, {"name": "Tau", "counts": {}})  # fmt: skip
+    del doc["exported_at"]
+    assert post_import(client, doc).json()["types_created"] == 3
+
+
+def test_import_limit_after_merge(populated: TestClient) -> None:
+    doc = document(good_type("Aeldari"), {"name": "ÖRKS", "counts": {"IN_BOX": 1}},
+                   {"name": "orks", "counts": {"DONE": 1_000_000}})  # fmt: skip
+    # "ÖRKS" is another name; "orks" merges into Orks, which has 1 DONE already.
+    before = state(populated)
+    response = post_import(populated, doc)
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "ERR_IMPORT_LIMIT",
+        "params": {"path": "types[2].counts.DONE", "max": 1_000_000},
+    }
+    assert state(populated) == before
+    dry = post_import(populated, doc, dry_run="true")
+    assert dry.json()["code"] == "ERR_IMPORT_LIMIT"
+    # Up to the maximum is fine; replace starts from nothing, so the same file fits.
+    assert post_import(populated, doc, mode="replace").status_code == 200
+
+
+def test_count_reaching_exactly_the_maximum_is_accepted(populated: TestClient) -> None:
+    doc = document({"name": "Orks", "counts": {"DONE": 999_999}})
+    assert post_import(populated, doc).status_code == 200
+    orks = next(t for t in state(populated)["types"] if t["name"] == "Orks")
+    assert orks["counts"]["DONE"] == 1_000_000
+
+
+def test_refusal_does_not_touch_a_good_file_given_afterwards(populated: TestClient) -> None:
+    doc = good_file()
+    bad = copy.deepcopy(doc)
+    bad["types"][2]["history"][0]["at"] = "2026-11-01 09:00"
+    assert post_import(populated, bad).status_code == 400
+    assert post_import(populated, json.dumps(doc).encode()).json()["types_merged"] == 1
