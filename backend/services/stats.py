@@ -9,13 +9,12 @@ from backend.stages import STAGES, Stage
 
 
 def collection_stats(*, session: Session) -> Stats:
-    per_stage = dict(
-        session.execute(
+    per_stage: dict[str, int] = {
+        stage: total
+        for stage, total in session.execute(
             select(StageCount.stage, func.sum(StageCount.count)).group_by(StageCount.stage)
         )
-        .tuples()
-        .all()
-    )
+    }
     totals = {stage.value: int(per_stage.get(stage.value) or 0) for stage in STAGES}
 
     # Constants inlined, not bound: the grouped and the selected expression must be identical.

@@ -1,0 +1,139 @@
+"""Browser end-to-end fixtures: the system Chromium against the real server and database.
+
+The UI must be built first (`npm run build` in ui/); the server serves ui/dist.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+
+from backend.settings import Settings
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+LOCALES = {"en": "en-US", "ru": "ru-RU"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    # Never a downloaded browser: the Debian Chromium that the machines have.
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def built_ui(settings: Settings) -> Path:
+    index = settings.ui_dist / "index.html"
+    if not index.is_file():
+        pytest.fail(f"{index} is missing: run `npm ci && npm run build` in ui/ first")
+    return settings.ui_dist
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: str, built_ui: Path) -> str:
+    return live_server
+
+
+@pytest.fixture
+def api(live_server: str, reset_db: None) -> Iterator[httpx.Client]:
+    """Seeds data through the real API; the tables are empty before and after each test."""
+    with httpx.Client(base_url=f"{live_server}/api/v1", timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(params=["en", "ru"])
+def lang(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+OpenContext = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def open_context(
+    new_context: Callable[..., BrowserContext], api: httpx.Client, live_server: str
+) -> Iterator[OpenContext]:
+    """A browser context whose system language is `lang` (the app starts in it)."""
+
+    contexts: list[tuple[list[str], list[str]]] = []
+
+    def make(lang: str, **kwargs: Any) -> BrowserContext:
+        context = new_context(locale=LOCALES[lang], **kwargs)
+        context.set_default_timeout(10_000)
+        foreign: list[str] = []
+        errors: list[str] = []
+        context.on("request", lambda request: note_foreign(request.url, foreign))
+        context.on("weberror", lambda error: errors.append(str(error.error)))
+        context.on("console", lambda message: note_console_error(message, errors))
+        contexts.append((foreign, errors))
+        return context
+
+    yield make
+    for foreign, errors in contexts:
+        # No request may ever leave the machine: no web fonts, CDNs or telemetry.
+        assert foreign == [], f"requests left the app's server: {foreign}"
+        assert errors == [], f"the page reported errors: {errors}"
+
+
+def note_foreign(url: str, foreign: list[str]) -> None:
+    if not url.startswith(("http://127.0.0.1:", "blob:", "data:")):
+        foreign.append(url)
+
+
+def note_console_error(message: ConsoleMessage, errors: list[str]) -> None:
+    # Chromium logs every 4xx/5xx or refused fetch; those are expected answers, not app errors.
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        errors.append(message.text)
+
+
+@pytest.fixture
+def ui(open_context: OpenContext, lang: str) -> Page:
+    """A page of the app in the parametrized language, on an empty collection."""
+    page = open_context(lang).new_page()
+    page.goto("/")
+    return page
+
+
+def create_type(api: httpx.Client, name: str, **counts: int) -> dict[str, Any]:
+    response = api.post("/types", json={"name": name, "counts": counts})
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def move(api: httpx.Client, type_id: int, from_stage: str, to_stage: str, qty: int) -> None:
+    body = {"from_stage": from_stage, "to_stage": to_stage, "qty": qty}
+    response = api.post(f"/types/{type_id}/move", json=body)
+    assert response.status_code == 200, response.text
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def backup_file(types: list[dict[str, Any]]) -> str:
+    return json.dumps(
+        {
+            "format": "miniatures-tracker",
+            "version": 1,
+            "exported_at": "2026-11-26T10:00:00Z",
+            "types": types,
+        }
+    )

@@ -1,0 +1,72 @@
+"""The Progress screen and the collection's speed with a thousand types."""
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import OpenContext, backup_file, create_type, move, screenshot
+from tests.e2e.texts import TEXT
+
+
+def test_progress_chart_and_totals(ui: Page, api: httpx.Client, lang: str) -> None:
+    kit = create_type(api, "Ossiarch", IN_BOX=6)
+    move(api, kit["id"], "IN_BOX", "DONE", 4)
+    ui.get_by_test_id("nav-progress").click()
+    page = ui.get_by_test_id("progress-page")
+    expect(page.get_by_role("heading", name=TEXT[lang]["chart"])).to_be_visible()
+    expect(page.get_by_test_id("totals-total")).to_have_text("6")
+    expect(page.get_by_test_id("totals-DONE")).to_have_text("4")
+    chart = page.get_by_test_id("monthly-chart").locator("canvas")
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["height"] > 100  # type: ignore[index]
+    expect(page.get_by_test_id("trend")).to_contain_text("4")
+    page.locator("summary").click()
+    expect(page.get_by_test_id("month-row")).to_have_count(1)
+    expect(page.get_by_test_id("month-row").locator("td")).to_have_text(["6", "4"])
+    screenshot(ui, f"progress-{lang}")
+
+
+FIRST_ROW_PROBE = """
+new MutationObserver((_, observer) => {
+  if (document.querySelector('[data-testid="type-row"]')) {
+    window.__firstRowAt = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_thousand_types_appear_fast_and_scroll(
+    open_context: OpenContext, api: httpx.Client
+) -> None:
+    types = [{"name": f"Kit {n:04d}", "counts": {"IN_BOX": n % 7, "DONE": 1}} for n in range(1000)]
+    response = api.post(
+        "/import",
+        params={"mode": "replace"},
+        content=backup_file(types),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+
+    context = open_context("en")
+    context.add_init_script(FIRST_ROW_PROBE)
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_test_id("type-row").first).to_be_visible()
+    first_row_ms = page.evaluate("window.__firstRowAt")
+    api_ms = page.evaluate(
+        "performance.getEntriesByType('resource')"
+        ".find(e => e.name.endsWith('/api/v1/types')).duration"
+    )
+    print(f"1000 types: first row at {first_row_ms:.0f} ms, GET /types took {api_ms:.0f} ms")
+    assert first_row_ms < 1000
+    expect(page.get_by_test_id("totals-total")).to_have_text(
+        str(sum(n % 7 + 1 for n in range(1000)))
+    )
+    # Only the rows near the viewport exist, which is what keeps scrolling smooth.
+    assert page.get_by_test_id("type-row").count() < 60
+
+    page.keyboard.press("End")
+    page.mouse.wheel(0, 10**6)
+    expect(page.locator('[data-type-name="Kit 0999"]')).to_be_visible()
+    page.get_by_test_id("search-input").fill("kit 05")
+    expect(page.get_by_test_id("search-count")).to_have_text("Showing 100 of 1000")

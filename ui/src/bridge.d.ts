@@ -1,0 +1,22 @@
+// The desktop window's js_api (pywebview), present only after the `pywebviewready` event.
+export interface BridgeFailure {
+  code: string
+  params?: Record<string, unknown>
+}
+
+export type SaveBackupResult = { path: string | null } | BridgeFailure
+export type OpenBackupResult = { name: string; text: string } | { text: null } | BridgeFailure
+
+export interface DesktopBridge {
+  save_backup(): Promise<SaveBackupResult>
+  open_backup(): Promise<OpenBackupResult>
+}
+
+declare global {
+  interface Window {
+    pywebview?: { api: DesktopBridge }
+  }
+  interface WindowEventMap {
+    pywebviewready: Event
+  }
+}

@@ -1,0 +1,40 @@
+import { flushPromises } from '@vue/test-utils'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { resetTypesStore, useTypes } from '../composables/useTypes'
+import { useToasts } from '../composables/useToasts'
+import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
+import { mountWithI18n } from '../test/mountWithI18n'
+import TypeRow from './TypeRow.vue'
+
+let server: FakeServer
+beforeEach(() => {
+  resetTypesStore()
+  server = installFakeServer()
+})
+
+describe('TypeRow', () => {
+  it('disables the quick action of empty stages and has none for Done', () => {
+    const { wrapper } = mountWithI18n(TypeRow, { props: { type: makeType(1, 'Orks', { IN_BOX: 2, DONE: 1 }) } })
+    expect(wrapper.get('[data-testid="quick-IN_BOX"]').attributes('disabled')).toBeUndefined()
+    for (const stage of ['BUILDING', 'PRIMING', 'PAINTING']) {
+      expect(wrapper.get(`[data-testid="quick-${stage}"]`).attributes('disabled')).toBeDefined()
+    }
+    expect(wrapper.find('[data-testid="quick-DONE"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="type-progress"]').text()).toBe('1 of 3 done')
+    expect(wrapper.get('[data-testid="quick-IN_BOX"]').attributes('aria-label')).toBe('Move one Orks miniature from In box to Building')
+  })
+
+  it('moves one to the next stage and reports a conflict in the user language', async () => {
+    server.on('GET', '/api/v1/types', () => ({ body: [makeType(1, 'Orks', { PRIMING: 1 })] }))
+    server.on('POST', '/api/v1/types/1/move', () => ({ status: 400, body: { code: 'ERR_INSUFFICIENT_QTY', params: { available: 0 } } }))
+    server.on('GET', '/api/v1/types/1', () => ({ body: makeType(1, 'Orks', { PAINTING: 1 }) }))
+    const store = useTypes()
+    await store.load()
+    const { wrapper } = mountWithI18n(TypeRow, { props: { type: store.types.value[0] } }, 'ru')
+    await wrapper.get('[data-testid="quick-PRIMING"]').trigger('click')
+    await flushPromises()
+    expect(server.calls.find((c) => c.method === 'POST')?.body).toEqual({ from_stage: 'PRIMING', to_stage: 'PAINTING', qty: 1 })
+    expect(store.types.value[0].counts.PAINTING).toBe(1)
+    expect(useToasts().toasts.value.at(-1)?.text).toContain('доступно только 0')
+  })
+})

@@ -1,0 +1,132 @@
+// Export (download or native save dialog) and the import flow: choose, dry run, confirm, result.
+import { computed, ref, shallowRef } from 'vue'
+import { api, ApiError, type ImportMode } from '../api/client'
+import type { ImportSummary } from '../api/types'
+import type { DesktopBridge } from '../bridge'
+import { isBridgeFailure } from './useBridge'
+
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+export type ExportOutcome = { kind: 'downloaded'; name: string } | { kind: 'saved'; path: string } | null
+
+export async function exportBackup(bridge: DesktopBridge | null): Promise<ExportOutcome> {
+  if (bridge) {
+    const result = await bridge.save_backup()
+    if (isBridgeFailure(result)) throw new ApiError(result.code, result.params ?? {})
+    return result.path ? { kind: 'saved', path: result.path } : null
+  }
+  const { blob, filename } = await api.exportBackup()
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = filename
+  link.hidden = true
+  document.body.append(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+  return { kind: 'downloaded', name: filename }
+}
+
+export type ImportStep = 'choose' | 'checking' | 'preview' | 'confirm' | 'importing' | 'result'
+
+export function useImportFlow(onImported: () => void | Promise<void>) {
+  const step = ref<ImportStep>('choose')
+  const fileName = ref('')
+  const text = ref('')
+  const mode = ref<ImportMode>('merge')
+  const previews = shallowRef<Record<ImportMode, ImportSummary> | null>(null)
+  const result = shallowRef<ImportSummary | null>(null)
+  const error = shallowRef<unknown>(null)
+
+  const preview = computed(() => previews.value?.[mode.value] ?? null)
+
+  async function useText(name: string, content: string): Promise<void> {
+    fileName.value = name
+    text.value = content
+    error.value = null
+    step.value = 'checking'
+    try {
+      const [merge, replace] = await Promise.all([
+        api.importBackup(content, 'merge', true),
+        api.importBackup(content, 'replace', true),
+      ])
+      previews.value = { merge, replace }
+      step.value = 'preview'
+    } catch (failure) {
+      error.value = failure
+      step.value = 'choose'
+    }
+  }
+
+  async function chooseFile(file: File): Promise<void> {
+    if (file.size > MAX_IMPORT_BYTES) {
+      fileName.value = file.name
+      error.value = new ApiError('ERR_IMPORT_TOO_LARGE', { max_bytes: MAX_IMPORT_BYTES })
+      return
+    }
+    try {
+      await useText(file.name, await file.text())
+    } catch {
+      error.value = new ApiError('ERR_BACKUP_READ_FAILED')
+    }
+  }
+
+  async function chooseWithBridge(bridge: DesktopBridge): Promise<void> {
+    error.value = null
+    let picked
+    try {
+      picked = await bridge.open_backup()
+    } catch {
+      error.value = new ApiError('ERR_BACKUP_READ_FAILED')
+      return
+    }
+    if (isBridgeFailure(picked)) {
+      error.value = new ApiError(picked.code, picked.params ?? {})
+      return
+    }
+    if (picked.text === null) return // the user cancelled the dialog
+    await useText(picked.name, picked.text)
+  }
+
+  function proceed(): void {
+    if (step.value === 'preview') step.value = 'confirm'
+  }
+
+  function back(): void {
+    if (step.value === 'confirm') step.value = 'preview'
+    else {
+      step.value = 'choose'
+      error.value = null
+    }
+  }
+
+  async function confirm(): Promise<void> {
+    if (step.value !== 'confirm') return
+    step.value = 'importing'
+    error.value = null
+    try {
+      result.value = await api.importBackup(text.value, mode.value, false)
+      step.value = 'result'
+      await onImported()
+    } catch (failure) {
+      error.value = failure
+      step.value = 'preview'
+    }
+  }
+
+  return {
+    step,
+    fileName,
+    mode,
+    previews,
+    preview,
+    result,
+    error,
+    chooseFile,
+    chooseWithBridge,
+    proceed,
+    back,
+    confirm,
+  }
+}

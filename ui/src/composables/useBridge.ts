@@ -1,0 +1,26 @@
+// The native dialogs of the desktop window, when the app runs inside it.
+import { shallowRef } from 'vue'
+import type { BridgeFailure, DesktopBridge } from '../bridge'
+
+const bridge = shallowRef<DesktopBridge | null>(null)
+
+function hasBridgeApi(target: Window): boolean {
+  const api = target.pywebview?.api
+  return typeof api?.save_backup === 'function' && typeof api.open_backup === 'function'
+}
+
+export function initBridge(target: Window = window): void {
+  const adopt = () => {
+    if (hasBridgeApi(target)) bridge.value = target.pywebview!.api
+  }
+  adopt() // the event may have fired before the app started
+  target.addEventListener('pywebviewready', adopt)
+}
+
+export function isBridgeFailure(value: object): value is BridgeFailure {
+  return 'code' in value && typeof (value as BridgeFailure).code === 'string'
+}
+
+export function useBridge() {
+  return { bridge }
+}

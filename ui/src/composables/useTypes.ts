@@ -1,0 +1,154 @@
+// The collection shared by every screen: one list of types, updated in place after each change.
+import { computed, ref } from 'vue'
+import { api, ApiError } from '../api/client'
+import type { MiniType } from '../api/types'
+import { matchesQuery, normalizeName, sortByName } from '../lib/names'
+import { nextStage, STAGES, type Counts, type Stage } from '../stages'
+
+type Status = 'idle' | 'loading' | 'ready' | 'error'
+
+function createTypesStore() {
+  const types = ref<MiniType[]>([])
+  const status = ref<Status>('idle')
+  const loadError = ref<unknown>(null)
+  let pending: Promise<void> | null = null
+
+  function load(): Promise<void> {
+    if (pending) return pending
+    if (status.value !== 'ready') status.value = 'loading'
+    pending = api
+      .listTypes()
+      .then((list) => {
+        types.value = list
+        status.value = 'ready'
+        loadError.value = null
+      })
+      .catch((error: unknown) => {
+        loadError.value = error
+        if (status.value !== 'ready') status.value = 'error'
+      })
+      .finally(() => {
+        pending = null
+      })
+    return pending
+  }
+
+  function upsert(type: MiniType): MiniType {
+    const index = types.value.findIndex((t) => t.id === type.id)
+    if (index === -1) types.value = [...types.value, type]
+    else types.value = types.value.map((t) => (t.id === type.id ? type : t))
+    return type
+  }
+
+  function forget(id: number): void {
+    types.value = types.value.filter((t) => t.id !== id)
+  }
+
+  /** A failed change may mean another tab moved first: fetch the truth, then report. */
+  async function withConflictReload<T>(id: number, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action()
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'ERR_INSUFFICIENT_QTY') {
+        await refreshOne(id).catch(() => undefined)
+      }
+      if (error instanceof ApiError && error.code === 'ERR_TYPE_NOT_FOUND') forget(id)
+      throw error
+    }
+  }
+
+  async function refreshOne(id: number): Promise<MiniType | null> {
+    try {
+      return upsert(await api.getType(id))
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'ERR_TYPE_NOT_FOUND') {
+        forget(id)
+        return null
+      }
+      throw error
+    }
+  }
+
+  const create = async (name: string, inBox: number) =>
+    upsert(await api.createType({ name, counts: inBox > 0 ? { IN_BOX: inBox } : {} }))
+
+  const move = (id: number, from: Stage, to: Stage, qty: number) =>
+    withConflictReload(id, async () =>
+      upsert(await api.moveMiniatures(id, { from_stage: from, to_stage: to, qty })),
+    )
+
+  function quickMove(type: MiniType, from: Stage) {
+    const to = nextStage(from)
+    if (!to) throw new Error('DONE has no next stage')
+    return move(type.id, from, to, 1)
+  }
+
+  const add = (id: number, stage: Stage, qty: number) =>
+    withConflictReload(id, async () => upsert(await api.addMiniatures(id, { stage, qty })))
+
+  const rename = (id: number, name: string) =>
+    withConflictReload(id, async () => upsert(await api.renameType(id, name)))
+
+  async function remove(id: number): Promise<void> {
+    try {
+      await api.deleteType(id)
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'ERR_TYPE_NOT_FOUND')) throw error
+    }
+    forget(id)
+  }
+
+  const totals = computed(() => sumCounts(types.value))
+
+  return {
+    types,
+    status,
+    loadError,
+    totals,
+    load,
+    refreshOne,
+    upsert,
+    create,
+    move,
+    quickMove,
+    add,
+    rename,
+    remove,
+  }
+}
+
+export function sumCounts(types: readonly MiniType[]): Counts & { total: number } {
+  const sums = Object.fromEntries(STAGES.map((s) => [s, 0])) as Counts
+  let total = 0
+  for (const type of types) {
+    for (const stage of STAGES) sums[stage] += type.counts[stage] ?? 0
+    total += type.total
+  }
+  return { ...sums, total }
+}
+
+export function percentDone(done: number, total: number): number {
+  return total === 0 ? 0 : Math.floor((done / total) * 100)
+}
+
+/** Filter by the search text (ё = е, any case) and sort in the language's alphabetical order. */
+export function visibleTypes(types: readonly MiniType[], query: string, locale: string): MiniType[] {
+  const matching = types.filter((t) => matchesQuery(normalizeName(t.name), query))
+  return sortByName(matching, locale)
+}
+
+/** The search text outlives the page, so coming back from a type keeps the filter. */
+export const searchQuery = ref('')
+
+let store: ReturnType<typeof createTypesStore> | null = null
+
+export function useTypes() {
+  store ??= createTypesStore()
+  return store
+}
+
+/** Tests start from an empty collection. */
+export function resetTypesStore(): void {
+  store = null
+  searchQuery.value = ''
+}

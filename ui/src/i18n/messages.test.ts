@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import codes from '../api/error-codes.json'
+import { STAGES } from '../stages'
+import en from './en.json'
+import { createAppI18n, russianPlural } from './index'
+import ru from './ru.json'
+
+function flatten(tree: object, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key
+    if (typeof value === 'string') out[path] = value
+    else Object.assign(out, flatten(value as object, path))
+  }
+  return out
+}
+
+const flatEn = flatten(en)
+const flatRu = flatten(ru)
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+
+describe('message files', () => {
+  it('have exactly the same keys', () => {
+    expect(Object.keys(flatRu).sort()).toEqual(Object.keys(flatEn).sort())
+  })
+
+  it('use the same placeholders in both languages', () => {
+    for (const [key, text] of Object.entries(flatEn)) {
+      expect(new Set(placeholders(flatRu[key])), key).toEqual(new Set(placeholders(text)))
+    }
+  })
+
+  it('have no empty message', () => {
+    for (const [key, text] of [...Object.entries(flatEn), ...Object.entries(flatRu)]) {
+      expect(text.trim(), key).not.toBe('')
+    }
+  })
+
+  it.each([...codes.contract, ...codes.bridge, ...codes.client])('has text for %s in both languages', (code) => {
+    expect(flatEn[`errors.${code}`]).toBeTruthy()
+    expect(flatRu[`errors.${code}`]).toBeTruthy()
+  })
+
+  it('covers all twenty error codes of the contract', () => {
+    expect(new Set(codes.contract).size).toBe(20)
+  })
+
+  it.each(codes.import_rules)('explains the import rule %s in both languages', (rule) => {
+    expect(flatEn[`importRules.${rule}`]).toBeTruthy()
+    expect(flatRu[`importRules.${rule}`]).toBeTruthy()
+  })
+
+  it('names every stage as the contract does', () => {
+    expect(STAGES.map((s) => flatEn[`stages.${s}`])).toEqual(['In box', 'Building', 'Priming', 'Painting', 'Done'])
+    expect(STAGES.map((s) => flatRu[`stages.${s}`])).toEqual(['В коробке', 'Сборка', 'Грунтовка', 'Покраска', 'Готово'])
+  })
+})
+
+describe('plurals', () => {
+  it('picks the Russian form by the last digits', () => {
+    expect([1, 2, 5, 11, 21, 22, 25, 111, 0].map((n) => russianPlural(n, 3))).toEqual([0, 1, 2, 2, 0, 1, 2, 2, 2])
+  })
+
+  it('renders counted phrases in both languages', () => {
+    const { t } = createAppI18n('ru').global
+    expect(t('common.miniatures', 1)).toBe('1 миниатюра')
+    expect(t('common.miniatures', 3)).toBe('3 миниатюры')
+    expect(t('common.miniatures', 12)).toBe('12 миниатюр')
+    const english = createAppI18n('en').global
+    expect(english.t('common.miniatures', 1)).toBe('1 miniature')
+    expect(english.t('common.miniatures', 7)).toBe('7 miniatures')
+  })
+})

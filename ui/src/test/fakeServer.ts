@@ -1,0 +1,60 @@
+// A scripted stand-in for the HTTP API in unit tests: each route answers from a handler.
+import { vi } from 'vitest'
+
+export type Handler = (request: { method: string; url: URL; body: unknown }) => {
+  status?: number
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+export interface FakeServer {
+  calls: { method: string; path: string; query: string; body: unknown }[]
+  on(method: string, path: string, handler: Handler): void
+  offline(value: boolean): void
+}
+
+export function installFakeServer(): FakeServer {
+  const routes = new Map<string, Handler>()
+  const calls: FakeServer['calls'] = []
+  let isOffline = false
+  const fetchStub = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    if (isOffline) throw new TypeError('Failed to fetch')
+    const url = new URL(String(input), 'http://127.0.0.1')
+    const method = (init.method ?? 'GET').toUpperCase()
+    let body: unknown = undefined
+    if (typeof init.body === 'string') {
+      try {
+        body = JSON.parse(init.body)
+      } catch {
+        body = init.body
+      }
+    }
+    calls.push({ method, path: url.pathname, query: url.search, body })
+    const handler = routes.get(`${method} ${url.pathname}`)
+    if (!handler) return json(404, { code: 'ERR_NOT_FOUND', params: {} })
+    const answer = handler({ method, url, body })
+    if (answer.status === 204) return new Response(null, { status: 204 })
+    return json(answer.status ?? 200, answer.body ?? null, answer.headers)
+  })
+  vi.stubGlobal('fetch', fetchStub)
+  return {
+    calls,
+    on: (method, path, handler) => routes.set(`${method} ${path}`, handler),
+    offline: (value) => {
+      isOffline = value
+    },
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  })
+}
+
+export function makeType(id: number, name: string, counts: Partial<Record<string, number>> = {}) {
+  const full = { IN_BOX: 0, BUILDING: 0, PRIMING: 0, PAINTING: 0, DONE: 0, ...counts }
+  const total = Object.values(full).reduce((a, b) => a + b, 0)
+  return { id, name, counts: full, total, created_at: '2026-11-01T09:00:00Z' }
+}

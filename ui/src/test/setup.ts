@@ -1,0 +1,2 @@
+// jsdom lacks scrolling; the router's scrollBehavior calls it on every navigation.
+window.scrollTo = () => undefined
