@@ -93,6 +93,26 @@ class BackupFile(BaseModel):
     types: list[BackupType]
 
 
+# The contract's `rule` values of ERR_IMPORT_INVALID: the UI has a message for each.
+IMPORT_RULES = (
+    "NOT_JSON",
+    "NOT_OBJECT",
+    "NOT_ARRAY",
+    "NOT_STRING",
+    "NOT_INTEGER",
+    "MISSING",
+    "UNKNOWN_FORMAT",
+    "UNKNOWN_VERSION",
+    "NAME_REQUIRED",
+    "NAME_TOO_LONG",
+    "DUPLICATE_NAME",
+    "INVALID_STAGE",
+    "INVALID_TRANSITION",
+    "NEGATIVE",
+    "OUT_OF_RANGE",
+    "INVALID_TIME",
+)
+
 _RULES = {
     "json_invalid": "NOT_JSON",
     "model_type": "NOT_OBJECT",

@@ -267,3 +267,10 @@ def test_refusal_does_not_touch_a_good_file_given_afterwards(populated: TestClie
     bad["types"][2]["history"][0]["at"] = "2026-11-01 09:00"
     assert post_import(populated, bad).status_code == 400
     assert post_import(populated, json.dumps(doc).encode()).json()["types_merged"] == 1
+
+
+def test_every_rule_of_the_contract_is_exercised_above() -> None:
+    from backend.services.backup_format import IMPORT_RULES
+
+    # NOT_JSON needs a raw body, not a document: its own tests send malformed bytes.
+    assert {case[3] for case in CASES} | {"NOT_JSON"} == set(IMPORT_RULES)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from backend.errors import ERROR_CODES
 from backend.openapi import openapi_json
+from backend.services.backup_format import IMPORT_RULES
 from backend.settings import REPO_ROOT
 
 UI = REPO_ROOT / "ui"
@@ -40,6 +41,7 @@ def test_ui_client_types_are_generated_from_it(tmp_path: Path) -> None:
 def test_ui_knows_every_error_code_of_the_backend() -> None:
     known = json.loads((UI / "src" / "api" / "error-codes.json").read_text(encoding="utf-8"))
     assert sorted(known["contract"]) == sorted(ERROR_CODES)
+    assert sorted(known["import_rules"]) == sorted(IMPORT_RULES)
     for language in ("en", "ru"):
         messages = json.loads((UI / "src" / "i18n" / f"{language}.json").read_text("utf-8"))
         flat = json.dumps(messages, ensure_ascii=False)
