@@ -6,14 +6,13 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-VENV="$ROOT/.venv"
 say() { printf '\n==> %s\n' "$*"; }
 
 # --- System packages: Chromium for the browser tests, Xvfb and Qt's libraries for the window.
 APT_PACKAGES=(chromium xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0
   libxcb-xinerama0 libegl1 libgl1 libnss3 libasound2 libxkbfile1 libxcomposite1 libxdamage1
-  libxrandr2 libxtst6)
+  libxrandr2 libxtst6 x11-utils imagemagick)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -36,23 +35,11 @@ if ! command -v npm >/dev/null || [ "$(node -p 'process.versions.node.split(".")
   exit 1
 fi
 
-# --- Python virtual environment with the app, the window and the development tools.
-stamp="$VENV/.tests-installed"
-want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  say "Setting up the Python environment (.venv)"
-  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[desktop,dev]"
-  echo "$want" > "$stamp"
-fi
+# --- The app's own setup (.venv, the UI's npm packages and build), plus the development tools.
+say "Setting up: .venv with the desktop and dev extras, the UI's packages and build"
+python3 -c "import launcher; launcher.ensure_environment(('desktop', 'dev'))"
+VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
-
-# --- UI packages.
-if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  say "Installing the UI's npm packages"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
-fi
 
 say "Python lint and format (ruff)"
 "$VENV/bin/ruff" check .
@@ -61,8 +48,8 @@ say "Python lint and format (ruff)"
 say "Python types (mypy)"
 "$VENV/bin/mypy"
 
-say "UI type check, unit tests and build"
-(cd ui && npm run --silent typecheck && npm run --silent test && npm run --silent build)
+say "UI type check and unit tests"
+(cd ui && npm run --silent typecheck && npm run --silent test)
 
 say "pytest: backend, desktop, docker, security, resilience, fuzzing, browser end-to-end"
 export QTWEBENGINE_DISABLE_SANDBOX=1

@@ -1,0 +1,1 @@
+"""The native shell: embedded database, server thread, window and file dialogs."""

@@ -1,0 +1,166 @@
+"""The app as a program: database, server, then a window, a browser tab, or nothing."""
+
+import argparse
+import logging
+import os
+import sys
+import webbrowser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backend.db import make_engine, upgrade_database
+from backend.main import create_app
+from backend.settings import Settings
+from desktop.database import app_database
+from desktop.focus import FocusListener, request_focus
+from desktop.instance import InstanceBusy, InstanceLock, RunningInstance
+from desktop.logs import configure_logging
+from desktop.server import AppServer, ServerFailed
+from desktop.stopping import StopRequest
+
+if TYPE_CHECKING:
+    from desktop.bridge import ChooseFile
+    from desktop.window import OnShown
+
+log = logging.getLogger("desktop")
+
+NAME = "Miniatures Progress Tracker"
+PROBE_ENV = "MINIATURES_DESKTOP_PROBE"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="launcher.py", description=f"{NAME}: opens the app in a native window."
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--browser", action="store_true", help="use the default web browser")
+    mode.add_argument("--headless", action="store_true", help="serve only, print the URL")
+    parser.add_argument("--host", help="with --headless: address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, help="with --headless: port (8000)")
+    args = parser.parse_args(argv)
+    if not args.headless and (args.host or args.port is not None):
+        parser.error("--host and --port go with --headless")
+    if args.port is not None and not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    return args
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def open_in_browser(url: str) -> None:
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        say(f"No web browser was found: open {url} yourself.")
+
+
+def already_running(other: RunningInstance, args: argparse.Namespace, data_dir: Path) -> int:
+    say(f"{NAME} is already running at {other.url} (process {other.pid}, data in {data_dir}).")
+    if args.headless:
+        return 0
+    if not args.browser and other.focus and request_focus(*other.focus):
+        say("Its window has been brought to the front.")
+    else:
+        open_in_browser(other.url)
+    return 0
+
+
+def show(
+    url: str,
+    args: argparse.Namespace,
+    data_dir: Path,
+    stop: StopRequest,
+    focus: FocusListener | None,
+) -> None:
+    """Until the user is done: the window closes, or Ctrl-C / SIGTERM arrives."""
+    if args.headless:
+        stop.wait()
+        return
+    if args.browser:
+        open_in_browser(url)
+        stop.wait()
+        return
+    from desktop.window import gui_problem, run_window
+
+    problem = gui_problem()
+    if problem is None:
+        try:
+            run_window(url, data_dir, stop, focus, *_probe_hooks())
+            return
+        except Exception as error:  # any GUI backend failure: the browser still works
+            log.exception("the window could not open")
+            problem = f"the window could not open ({error})"
+    say(f"No native window: {problem}. Opening the app in your web browser instead.")
+    open_in_browser(url)
+    stop.wait()
+
+
+def _probe_hooks() -> tuple["ChooseFile | None", "OnShown | None"]:
+    """Test hook: a stand-in for the file dialogs and a script run inside the page."""
+    probe = os.environ.get(PROBE_ENV)
+    if not probe:
+        return None, None
+    from desktop.probe import Probe
+
+    hooks = Probe(Path(probe))
+    return hooks.choose_file, hooks.run
+
+
+def serve(settings: Settings, args: argparse.Namespace, lock: InstanceLock) -> int:
+    stop = StopRequest()
+    stop.install()
+    with app_database(settings) as url:
+        upgrade_database(url)
+        engine = make_engine(url)
+        app = create_app(settings.model_copy(update={"database_url": url}), engine=engine)
+        if args.headless:
+            host, port = args.host or "127.0.0.1", 8000 if args.port is None else args.port
+        else:
+            host, port = "127.0.0.1", 0  # a free port: never clash with another program
+        server = AppServer(app, host, port)
+        server.start()
+        focus = None if args.headless or args.browser else FocusListener()
+        try:
+            lock.publish(server.url, (focus.port, focus.token) if focus else None)
+            say(f"{NAME} is running at {server.url} (stop with Ctrl-C).")
+            if not stop.requested:
+                show(server.url, args, settings.data_dir, stop, focus)
+        finally:
+            if focus is not None:
+                focus.close()
+            server.stop()  # requests in flight finish first
+            engine.dispose()
+    log.info("stopped cleanly")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    settings = Settings()
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_file = configure_logging(data_dir)
+    log.info("starting %s with %s (data %s)", NAME, sys.argv, data_dir)
+    lock = InstanceLock(data_dir)
+    try:
+        other = lock.acquire()
+    except InstanceBusy:
+        say(f"Another launch is starting on {data_dir}; try again in a moment.")
+        return 1
+    if other is not None:
+        return already_running(other, args, data_dir)
+    try:
+        return serve(settings, args, lock)
+    except ServerFailed as error:
+        say(f"{NAME} could not start: {error}.")
+        return 1
+    except Exception:
+        log.exception("start-up failed")
+        say(f"{NAME} could not start; details are in {log_file}.")
+        return 1
+    finally:
+        lock.release()

@@ -1,0 +1,143 @@
+"""What the page may ask of the window (`window.pywebview.api`): native backup dialogs.
+
+Each answer is a JSON object, as agreed with the UI:
+save_backup() -> {"path": str | None} or {"code", "params"};
+open_backup() -> {"name", "text"}, {"text": None} or {"code", "params"}.
+"""
+
+import datetime
+import json
+import logging
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+log = logging.getLogger(__name__)
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+JSON_FILTER = ("JSON backup (*.json)", "All files (*.*)")
+
+DialogKind = Literal["save", "open"]
+# (kind, suggested file name) -> the chosen path, or None when the user cancelled.
+ChooseFile = Callable[[DialogKind, str], Path | None]
+Answer = dict[str, Any]
+
+
+def _error(code: str, **params: object) -> Answer:
+    return {"code": code, "params": params}
+
+
+def default_backup_name(today: datetime.date | None = None) -> str:
+    return f"miniatures-{(today or datetime.date.today()).isoformat()}.json"
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """A temporary file in the same folder, then a rename: never a half-written backup."""
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class DesktopBridge:
+    """Exposed to the page as js_api: only the public methods are reachable from JavaScript."""
+
+    def __init__(self, base_url: str, choose_file: ChooseFile) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._choose_file = choose_file
+
+    def save_backup(self) -> Answer:
+        try:
+            data = self._fetch_export()
+        except urllib.error.HTTPError as error:
+            return self._server_error(error)
+        except OSError:
+            log.exception("export request failed")
+            return _error("ERR_DATABASE_UNAVAILABLE")
+        target = self._choose_file("save", default_backup_name())
+        if target is None:
+            return {"path": None}
+        if not target.suffix:
+            target = target.with_suffix(".json")
+        try:
+            write_atomically(target, data)
+        except OSError:
+            log.exception("writing the backup to %s failed", target)
+            return _error("ERR_BACKUP_WRITE_FAILED")
+        return {"path": str(target.resolve())}
+
+    def open_backup(self) -> Answer:
+        source = self._choose_file("open", "")
+        if source is None:
+            return {"text": None}
+        try:
+            with source.open("rb") as file:
+                if os.fstat(file.fileno()).st_size > MAX_IMPORT_BYTES:
+                    return _error("ERR_IMPORT_TOO_LARGE", max_bytes=MAX_IMPORT_BYTES)
+                raw = file.read(MAX_IMPORT_BYTES + 1)  # the file may grow while we read
+        except OSError:
+            log.exception("reading %s failed", source)
+            return _error("ERR_BACKUP_READ_FAILED")
+        if len(raw) > MAX_IMPORT_BYTES:
+            return _error("ERR_IMPORT_TOO_LARGE", max_bytes=MAX_IMPORT_BYTES)
+        try:
+            text = raw.decode("utf-8-sig")  # tolerate the BOM some editors add
+            json.loads(text)
+        except ValueError:
+            return _error("ERR_IMPORT_INVALID", path="", rule="NOT_JSON")
+        return {"name": source.name, "text": text}
+
+    def _fetch_export(self) -> bytes:
+        request = urllib.request.Request(f"{self._base_url}/api/v1/export")
+        with urllib.request.urlopen(request, timeout=120) as response:
+            data: bytes = response.read()
+            return data
+
+    @staticmethod
+    def _server_error(error: urllib.error.HTTPError) -> Answer:
+        """The server's own error envelope, passed on as it is."""
+        try:
+            body = json.loads(error.read())
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("code"), str):
+            return {"code": body["code"], "params": body.get("params") or {}}
+        return _error("ERR_INTERNAL")
+
+
+class NativeDialogs:
+    """The operating system's file dialogs, through the pywebview window (set once it exists)."""
+
+    def __init__(self, start_folder: Path) -> None:
+        self.start_folder = start_folder
+        self.window: Any = None
+
+    def choose(self, kind: DialogKind, suggested: str) -> Path | None:
+        import webview
+
+        if kind == "save":
+            picked = self.window.create_file_dialog(
+                webview.FileDialog.SAVE,
+                directory=str(self.start_folder),
+                save_filename=suggested,
+                file_types=JSON_FILTER,
+            )
+        else:
+            picked = self.window.create_file_dialog(
+                webview.FileDialog.OPEN, directory=str(self.start_folder), file_types=JSON_FILTER
+            )
+        if isinstance(picked, list | tuple):  # pywebview answers a tuple of paths
+            picked = picked[0] if picked else None
+        return Path(picked) if picked else None

@@ -1,0 +1,83 @@
+"""Test and benchmark hook, on only when MINIATURES_DESKTOP_PROBE names a JSON file.
+
+That file says which paths the "dialogs" answer and which text the page must show. Once
+the page shows it, the hook calls the bridge from inside the page, writes what it saw to
+"result", waits for "close_file" to appear (when given), then closes the window as a user
+would.
+"""
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from desktop.bridge import DesktopBridge, DialogKind
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 60.0
+BRIDGE_READY = "!!(window.pywebview && window.pywebview.api && window.pywebview.api.open_backup)"
+
+
+class Probe:
+    def __init__(self, config_path: Path) -> None:
+        self.config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8"))
+
+    def choose_file(self, kind: DialogKind, suggested: str) -> Path | None:
+        picked = self.config.get("save_to" if kind == "save" else "open_from")
+        return Path(picked) if picked else None
+
+    def _wait_for(self, window: Any, script: str) -> bool:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and not window.events.closed.is_set():
+            if window.evaluate_js(script):
+                return True
+            time.sleep(0.05)
+        return False
+
+    @staticmethod
+    def _call_in_page(window: Any, script: str) -> Any:
+        """Runs a script that answers a promise; returns what the promise resolved to."""
+        answered = threading.Event()
+        answer: list[Any] = []
+
+        def resolved(value: Any) -> None:
+            answer.append(value)
+            answered.set()
+
+        window.evaluate_js(script, resolved)
+        if not answered.wait(TIMEOUT):
+            raise TimeoutError(script)
+        return answer[0]
+
+    def run(self, window: Any, bridge: DesktopBridge) -> None:
+        result: dict[str, Any] = {}
+        try:
+            wanted = json.dumps(self.config.get("wait_for_text", ""))
+            result["text_shown"] = self._wait_for(
+                window, f"document.body && document.body.innerText.includes({wanted})"
+            )
+            result["shown_at"] = time.time()
+            result["bridge_ready"] = self._wait_for(window, BRIDGE_READY)
+            result["page_text"] = window.evaluate_js("document.body.innerText")
+            if self.config.get("call_bridge"):
+                result["save"] = self._call_in_page(window, "window.pywebview.api.save_backup()")
+                result["open"] = self._call_in_page(window, "window.pywebview.api.open_backup()")
+        except Exception as error:  # reported to the test, which fails on it
+            log.exception("probe failed")
+            result["error"] = repr(error)
+        self._write(Path(self.config["result"]), result)
+        close_file = self.config.get("close_file")
+        deadline = time.monotonic() + TIMEOUT
+        while close_file and not Path(close_file).exists() and time.monotonic() < deadline:
+            if window.events.closed.wait(0.05):
+                return  # closed by something else (a stop request): nothing left to do
+        window.destroy()
+
+    @staticmethod
+    def _write(path: Path, result: dict[str, Any]) -> None:
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(result), encoding="utf-8")
+        temporary.replace(path)

@@ -1,0 +1,131 @@
+"""The native window (pywebview), and why it cannot open when it cannot."""
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from desktop.bridge import ChooseFile, DesktopBridge, NativeDialogs
+from desktop.focus import FocusListener
+from desktop.stopping import StopRequest
+
+log = logging.getLogger(__name__)
+
+TITLE = "Miniatures Progress Tracker"
+SIZE = (1100, 720)  # fits a 1366x768 laptop screen with its task bar
+MIN_SIZE = (720, 520)
+ICON = Path(__file__).with_name("icon.png")
+# Libraries Qt's X11 plugin loads at start-up (a missing one aborts the process, uncatchably).
+QT_XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-xinerama.so.0": "libxcb-xinerama0",
+}
+# Called on a pywebview thread once the GUI loop runs: (window, bridge).
+OnShown = Callable[[Any, DesktopBridge], None]
+
+
+def _missing_system_libraries() -> list[str]:
+    try:
+        known = subprocess.run(
+            ["/sbin/ldconfig", "-p"], capture_output=True, text=True, timeout=10
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []  # cannot tell: let Qt try
+    return [package for library, package in QT_XCB_LIBRARIES.items() if library not in known]
+
+
+def gui_problem() -> str | None:
+    """Why no native window can open here, in words for the user; None when it can."""
+    if sys.platform.startswith("linux"):
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            return "no graphical display is available"
+        try:
+            import PyQt6.QtWebEngineWidgets  # noqa: F401
+        except ImportError as error:
+            return f"Qt's web view cannot load ({error}); reinstall: pip install -e '.[desktop]'"
+        if os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
+            missing = _missing_system_libraries()
+            if missing:
+                return "system libraries for Qt are missing; install: " + " ".join(missing)
+    try:
+        import webview  # noqa: F401
+    except ImportError:
+        return "pywebview is not installed; reinstall: pip install -e '.[desktop]'"
+    return None
+
+
+def _qt_messages_to_log() -> None:
+    """Qt and Chromium chatter (GPU, sandbox, D-Bus) goes to the log file, not the terminal."""
+    from PyQt6 import QtCore
+
+    qt_log = logging.getLogger("qt")
+
+    def handle(kind: QtCore.QtMsgType, _context: object, message: str | None) -> None:
+        serious = kind in (QtCore.QtMsgType.QtCriticalMsg, QtCore.QtMsgType.QtFatalMsg)
+        qt_log.log(logging.ERROR if serious else logging.INFO, "%s", message)
+
+    QtCore.qInstallMessageHandler(handle)
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if "--log-level" not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --log-level=3".strip()
+
+
+def bring_to_front(window: Any) -> None:
+    window.restore()
+    window.show()
+    # Window managers ignore a plain "raise" from a background app; staying on top briefly works.
+    window.on_top = True
+    window.on_top = False
+
+
+def run_window(
+    url: str,
+    data_dir: Path,
+    stop: StopRequest,
+    focus: FocusListener | None = None,
+    choose_file: ChooseFile | None = None,
+    on_shown: OnShown | None = None,
+) -> None:
+    """Shows the app until the window is closed or a stop is requested.
+
+    Raises webview's error when no GUI backend starts after all.
+    """
+    import webview
+
+    if sys.platform.startswith("linux"):
+        _qt_messages_to_log()
+        if os.geteuid() == 0:
+            # Chromium's sandbox refuses to run as root: without this the page stays blank.
+            os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    dialogs = NativeDialogs(platformdirs.user_documents_path())
+    bridge = DesktopBridge(url, choose_file or dialogs.choose)
+    window = webview.create_window(
+        TITLE, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
+    )
+    if window is None:
+        raise RuntimeError("pywebview did not create the window")
+    dialogs.window = window
+    stop.on_stop(window.destroy)
+    if focus is not None:
+        focus.on_focus(lambda: bring_to_front(window))
+    webview.start(
+        on_shown,
+        (window, bridge) if on_shown else None,
+        gui="qt" if sys.platform.startswith("linux") else None,
+        icon=str(ICON),
+        private_mode=False,  # keep the UI's saved preferences (language) between runs
+        storage_path=str(data_dir / "webview"),
+    )

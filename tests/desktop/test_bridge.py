@@ -1,0 +1,153 @@
+"""The window's bridge with real files and the real server; only the OS dialog is a stand-in."""
+
+import datetime
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.bridge import MAX_IMPORT_BYTES, DesktopBridge, DialogKind, default_backup_name
+from tests.desktop.conftest import free_port
+from tests.desktop.test_launcher_process import create_type
+
+
+class Dialog:
+    """Answers like the OS dialog would: a chosen path, or None for Cancel."""
+
+    def __init__(self, answer: Path | None) -> None:
+        self.answer = answer
+        self.asked: list[tuple[DialogKind, str]] = []
+
+    def __call__(self, kind: DialogKind, suggested: str) -> Path | None:
+        self.asked.append((kind, suggested))
+        return self.answer
+
+
+@pytest.fixture
+def collection(live_server: str, reset_db: None) -> Iterator[str]:
+    create_type(live_server, "Space Marines", 10)
+    yield live_server
+
+
+def test_save_writes_the_export_where_the_user_chose(collection: str, tmp_path: Path) -> None:
+    dialog = Dialog(tmp_path / "my backup.json")
+    answer = DesktopBridge(collection, dialog).save_backup()
+
+    assert answer == {"path": str(tmp_path / "my backup.json")}
+    assert dialog.asked == [("save", f"miniatures-{datetime.date.today().isoformat()}.json")]
+    backup = json.loads((tmp_path / "my backup.json").read_text(encoding="utf-8"))
+    assert backup["format"] == "miniatures-tracker"
+    assert [t["name"] for t in backup["types"]] == ["Space Marines"]
+    assert os.listdir(tmp_path) == ["my backup.json"]  # no temporary file left behind
+
+
+def test_save_replaces_an_existing_file_whole(collection: str, tmp_path: Path) -> None:
+    target = tmp_path / "backup.json"
+    target.write_text("x" * 100_000)
+    DesktopBridge(collection, Dialog(target)).save_backup()
+    assert json.loads(target.read_text())["types"][0]["name"] == "Space Marines"
+
+
+def test_save_adds_the_json_extension_when_the_user_typed_none(
+    collection: str, tmp_path: Path
+) -> None:
+    answer = DesktopBridge(collection, Dialog(tmp_path / "backup")).save_backup()
+    assert answer == {"path": str(tmp_path / "backup.json")}
+    assert (tmp_path / "backup.json").exists()
+
+
+def test_save_cancelled_writes_nothing(collection: str, tmp_path: Path) -> None:
+    assert DesktopBridge(collection, Dialog(None)).save_backup() == {"path": None}
+    assert os.listdir(tmp_path) == []
+
+
+def test_failed_write_leaves_no_partial_file(collection: str, tmp_path: Path) -> None:
+    blocked = tmp_path / "taken.json"
+    blocked.mkdir()  # a folder of that name: the final rename must fail
+    (blocked / "inside.txt").write_text("keep")
+    answer = DesktopBridge(collection, Dialog(blocked)).save_backup()
+    assert answer == {"code": "ERR_BACKUP_WRITE_FAILED", "params": {}}
+    assert sorted(os.listdir(tmp_path)) == ["taken.json"]
+    assert (blocked / "inside.txt").read_text() == "keep"
+
+
+def test_save_into_a_missing_folder_is_a_write_failure(collection: str, tmp_path: Path) -> None:
+    answer = DesktopBridge(collection, Dialog(tmp_path / "gone" / "b.json")).save_backup()
+    assert answer["code"] == "ERR_BACKUP_WRITE_FAILED"
+
+
+def test_save_passes_the_servers_error_on(tmp_path: Path) -> None:
+    dialog = Dialog(tmp_path / "b.json")
+    # Nothing listens there: the app's server is not reachable.
+    answer = DesktopBridge(f"http://127.0.0.1:{free_port()}", dialog).save_backup()
+    assert answer == {"code": "ERR_DATABASE_UNAVAILABLE", "params": {}}
+    assert dialog.asked == []  # no dialog for a backup that cannot be made
+
+
+def test_open_answers_the_files_name_and_text(tmp_path: Path) -> None:
+    source = tmp_path / "old backup.json"
+    text = '{"format": "miniatures-tracker", "version": 1, "types": [{"name": "Ёжики"}]}'
+    source.write_text(text, encoding="utf-8")
+    dialog = Dialog(source)
+    assert DesktopBridge("http://unused", dialog).open_backup() == {
+        "name": "old backup.json",
+        "text": text,
+    }
+    assert dialog.asked == [("open", "")]
+
+
+def test_open_accepts_a_byte_order_mark(tmp_path: Path) -> None:
+    source = tmp_path / "bom.json"
+    source.write_bytes(b'\xef\xbb\xbf{"types": []}')
+    assert DesktopBridge("http://unused", Dialog(source)).open_backup()["text"] == '{"types": []}'
+
+
+def test_open_cancelled(tmp_path: Path) -> None:
+    assert DesktopBridge("http://unused", Dialog(None)).open_backup() == {"text": None}
+
+
+def test_open_refuses_a_file_over_the_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    with big.open("wb") as file:
+        file.truncate(MAX_IMPORT_BYTES + 1)
+    assert DesktopBridge("http://unused", Dialog(big)).open_backup() == {
+        "code": "ERR_IMPORT_TOO_LARGE",
+        "params": {"max_bytes": 20_971_520},
+    }
+
+
+def test_open_accepts_a_file_exactly_at_the_limit(tmp_path: Path) -> None:
+    exact = tmp_path / "exact.json"
+    exact.write_bytes(b'"' + b"a" * (MAX_IMPORT_BYTES - 2) + b'"')
+    answer = DesktopBridge("http://unused", Dialog(exact)).open_backup()
+    assert len(answer["text"]) == MAX_IMPORT_BYTES
+
+
+def test_open_unreadable_file(tmp_path: Path) -> None:
+    folder = tmp_path / "not-a-file.json"
+    folder.mkdir()
+    for unreadable in (folder, tmp_path / "deleted-meanwhile.json"):
+        answer = DesktopBridge("http://unused", Dialog(unreadable)).open_backup()
+        assert answer == {"code": "ERR_BACKUP_READ_FAILED", "params": {}}
+
+
+@pytest.mark.parametrize("content", [b"not json at all", b'{"types": [', b"\xff\xfe{}", b""])
+def test_open_non_json(tmp_path: Path, content: bytes) -> None:
+    source = tmp_path / "notes.json"
+    source.write_bytes(content)
+    assert DesktopBridge("http://unused", Dialog(source)).open_backup() == {
+        "code": "ERR_IMPORT_INVALID",
+        "params": {"path": "", "rule": "NOT_JSON"},
+    }
+
+
+def test_default_name_is_dated() -> None:
+    assert default_backup_name(datetime.date(2026, 11, 26)) == "miniatures-2026-11-26.json"
+
+
+def test_only_the_two_backup_calls_are_exposed_to_the_page() -> None:
+    bridge = DesktopBridge("http://unused", Dialog(None))
+    public = [name for name in dir(bridge) if not name.startswith("_")]
+    assert public == ["open_backup", "save_backup"]

@@ -1,0 +1,194 @@
+"""The real window on a virtual display (Xvfb), and the browser fallback without one."""
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from desktop.database import postgres_pids
+from tests.desktop.conftest import ROOT, get, wait_until
+from tests.desktop.test_launcher_process import create_type
+
+ARTIFACTS = Path(__file__).with_name("artifacts")
+BUILT_UI = ROOT / "ui" / "dist" / "index.html"
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    """A fresh Xvfb; -displayfd tells which display number it took."""
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=[write_end],
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as answer:
+        number = answer.readline().strip()
+    assert number.isdigit(), "Xvfb did not start"
+    yield f":{number}"
+    xvfb.terminate()
+    xvfb.wait(10)
+
+
+def seed_collection(start_launcher) -> None:
+    headless = start_launcher(["--headless", "--port", "0"])
+    create_type(headless.wait_for_url(), "Space Marines", 10)
+    assert headless.terminate() == 0
+
+
+def window_env(
+    launcher_env: dict[str, str], display: str, probe: Mapping[str, object], folder: Path
+) -> dict[str, str]:
+    probe_file = folder / "probe.json"
+    probe_file.write_text(json.dumps(probe))
+    return {
+        **launcher_env,
+        "DISPLAY": display,
+        "QTWEBENGINE_DISABLE_SANDBOX": "1",
+        "MINIATURES_DESKTOP_PROBE": str(probe_file),
+    }
+
+
+def window_titles(display: str) -> str:
+    tree = subprocess.run(
+        ["xwininfo", "-display", display, "-root", "-tree"], capture_output=True, text=True
+    )
+    return tree.stdout
+
+
+def test_window_shows_the_collection_and_the_bridge_answers(
+    start_launcher, launcher_env: dict[str, str], launch_dir: Path, display: str, tmp_path: Path
+) -> None:
+    assert BUILT_UI.exists(), "build the UI first: (cd ui && npm ci && npm run build)"
+    seed_collection(start_launcher)
+    old_backup = tmp_path / "old.json"
+    old_backup.write_text('{"format": "miniatures-tracker", "version": 1, "types": []}')
+    probe = {
+        "wait_for_text": "Space Marines",
+        "call_bridge": True,
+        "save_to": str(tmp_path / "saved.json"),
+        "open_from": str(old_backup),
+        "result": str(tmp_path / "result.json"),
+        "close_file": str(tmp_path / "close"),
+    }
+    window = start_launcher([], window_env(launcher_env, display, probe, tmp_path))
+    window.wait_for_url()
+    assert wait_until(lambda: (tmp_path / "result.json").exists(), timeout=90), window.lines
+    result = json.loads((tmp_path / "result.json").read_text())
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "window.png"
+    subprocess.run(["import", "-display", display, "-window", "root", str(shot)], check=True)
+    colours = subprocess.run(
+        ["identify", "-format", "%k", str(shot)], capture_output=True, text=True, check=True
+    )
+    assert int(colours.stdout) > 20, "the screenshot is blank"
+    assert '"Miniatures Progress Tracker"' in window_titles(display)
+
+    assert result.get("error") is None
+    assert result["text_shown"], result["page_text"]
+    assert result["bridge_ready"]
+    assert result["save"] == {"path": str(tmp_path / "saved.json")}
+    saved = json.loads((tmp_path / "saved.json").read_text())
+    assert [t["name"] for t in saved["types"]] == ["Space Marines"]
+    assert result["open"] == {"name": "old.json", "text": old_backup.read_text()}
+
+    (tmp_path / "close").touch()  # the probe now closes the window, as a user would
+    assert window.process.wait(30) == 0
+    assert postgres_pids(launch_dir / "pgdata") == []
+    assert "Space Marines" not in window_titles(display)
+
+
+def test_sigterm_closes_the_window_and_stops_everything(
+    start_launcher, launcher_env: dict[str, str], launch_dir: Path, display: str, tmp_path: Path
+) -> None:
+    probe = {
+        "wait_for_text": "",
+        "result": str(tmp_path / "result.json"),
+        "close_file": str(tmp_path / "never"),
+    }
+    window = start_launcher([], window_env(launcher_env, display, probe, tmp_path))
+    window.wait_for_url()
+    assert wait_until(lambda: (tmp_path / "result.json").exists(), timeout=90)
+    assert window.terminate(timeout=20) == 0
+    assert postgres_pids(launch_dir / "pgdata") == []
+
+
+def test_second_launch_brings_the_window_to_the_front(
+    start_launcher,
+    launcher_env: dict[str, str],
+    launch_dir: Path,
+    display: str,
+    tmp_path: Path,
+    browser_stand_in: tuple[str, Path],
+) -> None:
+    probe = {
+        "wait_for_text": "",
+        "result": str(tmp_path / "result.json"),
+        "close_file": str(tmp_path / "close"),
+    }
+    env = window_env(launcher_env, display, probe, tmp_path)
+    first = start_launcher([], env)
+    url = first.wait_for_url()
+    assert wait_until(lambda: (tmp_path / "result.json").exists(), timeout=90)
+    postmasters = postgres_pids(launch_dir / "pgdata")
+
+    command, opened = browser_stand_in
+    second = start_launcher([], {**env, "BROWSER": command})
+    assert second.process.wait(30) == 0
+    output = second.output()
+    assert f"already running at {url}" in output
+    assert "Its window has been brought to the front." in output
+    assert not opened.exists()  # no browser tab for a user who has the window
+    assert postgres_pids(launch_dir / "pgdata") == postmasters
+    log = (launch_dir / "logs" / "miniatures.log").read_text()
+    assert "focus requested by a second launch" in log
+
+    (tmp_path / "close").touch()
+    assert first.process.wait(30) == 0
+
+
+def test_without_a_display_the_browser_opens_instead(
+    start_launcher, launch_dir: Path, browser_stand_in: tuple[str, Path], launcher_env
+) -> None:
+    command, opened = browser_stand_in
+    launcher = start_launcher([], {**launcher_env, "BROWSER": command})
+    url = launcher.wait_for_url()
+    line = launcher.wait_for(r"^No native window")
+    assert line.string == (
+        "No native window: no graphical display is available. "
+        "Opening the app in your web browser instead."
+    )
+    assert wait_until(lambda: opened.exists() and opened.read_text().split() == [url])
+    assert get(f"{url}/api/v1/health")[0] == 200
+    assert launcher.terminate() == 0
+    assert postgres_pids(launch_dir / "pgdata") == []
+
+
+def test_without_display_or_browser_it_keeps_serving(
+    start_launcher, launch_dir: Path, tmp_path: Path, launcher_env
+) -> None:
+    broken = tmp_path / "no-browser.sh"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    launcher = start_launcher([], {**launcher_env, "BROWSER": str(broken)})
+    url = launcher.wait_for_url()
+    launcher.wait_for(re.escape(f"No web browser was found: open {url} yourself."))
+    assert get(f"{url}/api/v1/health")[0] == 200
+    assert launcher.terminate() == 0
+
+
+def test_browser_mode_opens_the_url(
+    start_launcher, browser_stand_in: tuple[str, Path], launcher_env
+) -> None:
+    command, opened = browser_stand_in
+    launcher = start_launcher(["--browser"], {**launcher_env, "BROWSER": command})
+    url = launcher.wait_for_url()
+    assert wait_until(lambda: opened.exists() and opened.read_text().split() == [url])
+    assert get(url)[0] == 200  # the UI itself
+    assert launcher.terminate() == 0
