@@ -1,7 +1,6 @@
 """The real window on a virtual display (Xvfb), and the browser fallback without one."""
 
 import json
-import os
 import re
 import subprocess
 from collections.abc import Iterator, Mapping
@@ -12,6 +11,7 @@ import pytest
 from desktop.database import postgres_pids
 from tests.desktop.conftest import ROOT, get, wait_until
 from tests.desktop.test_launcher_process import create_type
+from tests.xvfb import virtual_display
 
 ARTIFACTS = Path(__file__).with_name("artifacts")
 BUILT_UI = ROOT / "ui" / "dist" / "index.html"
@@ -19,20 +19,8 @@ BUILT_UI = ROOT / "ui" / "dist" / "index.html"
 
 @pytest.fixture(scope="module")
 def display() -> Iterator[str]:
-    """A fresh Xvfb; -displayfd tells which display number it took."""
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=[write_end],
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as answer:
-        number = answer.readline().strip()
-    assert number.isdigit(), "Xvfb did not start"
-    yield f":{number}"
-    xvfb.terminate()
-    xvfb.wait(10)
+    with virtual_display() as shown_on:
+        yield shown_on
 
 
 def seed_collection(start_launcher) -> None:

@@ -1,6 +1,6 @@
 """Benchmark: "double-click to window showing the list", warm.
 
-    .venv/bin/python -m desktop.bench_start [--runs 5]
+    .venv/bin/python -m tests.benchmarks.window_start [--runs 5]
 
 Starts `launcher.py` as a double-click does, on a throwaway data folder with one type in
 it, and times until the window's page shows that type (read from inside the page). The
@@ -21,9 +21,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 import launcher  # noqa: E402  (the repository root is not a package)
+from tests.xvfb import virtual_display  # noqa: E402
 
 TYPE_NAME = "Bench Marines"
 
@@ -37,23 +38,12 @@ def double_click_python() -> str:
 
 @contextlib.contextmanager
 def display() -> Iterator[str]:
+    """The current screen, or a virtual one."""
     if os.environ.get("DISPLAY"):
         yield os.environ["DISPLAY"]
         return
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=[write_end],
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as answer:
-        number = answer.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
+    with virtual_display() as shown_on:
+        yield shown_on
 
 
 def base_env(data_dir: Path) -> dict[str, str]:
