@@ -44,10 +44,19 @@ def _stage(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo)
         raise PydanticCustomError("invalid_stage", "one of the five stages") from None
 
 
+def _storable(text: str) -> bool:
+    """PostgreSQL text cannot hold a NUL; UTF-8 cannot carry a lone surrogate ("\\ud800")."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def _name(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) -> Any:
     if not isinstance(value, str):
         return handler(value)  # the wrong JSON type: a plain validation error
-    if "\x00" in value:  # PostgreSQL cannot store it: a malformed field, not a name
+    if not _storable(value):  # a malformed field, not a name
         raise PydanticCustomError("invalid_name", "a name cannot contain NUL")
     name = clean_name(value)
     if not name:
@@ -62,7 +71,12 @@ def _name(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) 
 Qty = Annotated[int, Field(ge=1, le=MAX_COUNT), _whole_number(1)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT), _whole_number(0)]
 StageField = Annotated[Stage, WrapValidator(_stage)]
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH), WrapValidator(_name)]
+# No maxLength in the schema: the limit holds after trimming, so " " + 100 letters is valid.
+Name = Annotated[
+    str,
+    Field(min_length=1, description=f"1 to {MAX_NAME_LENGTH} characters after trimming"),
+    WrapValidator(_name),
+]
 
 
 class ErrorBody(BaseModel):

@@ -70,4 +70,4 @@ def move_miniatures(type_id: TypeId, body: MoveMiniatures, session: SessionDep) 
 
 @router.get("/{type_id}/history", response_model=History, responses=ONE_TYPE)
 def type_history(type_id: TypeId, session: SessionDep) -> History:
-    return History(groups=history.type_history(session=session, type_id=type_id))
+    return history.type_history(session=session, type_id=type_id)

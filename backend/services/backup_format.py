@@ -20,7 +20,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    SkipValidation,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
@@ -87,8 +86,10 @@ class BackupFile(BaseModel):
 
     format: Annotated[str, AfterValidator(_known_format)] = Field(examples=[FORMAT])
     version: Annotated[int, AfterValidator(_known_version)] = Field(examples=[VERSION])
-    exported_at: Annotated[AwareDatetime | None, SkipValidation] = Field(
-        default=None, description="When the file was written; not checked on import."
+    exported_at: Any = Field(
+        default=None,
+        description="When the file was written; not checked on import.",
+        examples=["2026-11-26T10:00:00Z"],
     )
     types: list[BackupType]
 

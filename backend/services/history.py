@@ -1,15 +1,17 @@
 """A type's history, grouped at read time so a burst of clicks reads as one line."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import errors
 from backend.models import HistoryEvent, MiniatureType
-from backend.schemas import HistoryGroup
+from backend.schemas import History, HistoryGroup
 from backend.stages import Stage
 
 # An event joins its group when it came less than this after the group's previous event.
@@ -24,57 +26,58 @@ class Event:
     at: datetime
 
 
-def group_history(events: Iterable[Event]) -> list[HistoryGroup]:
-    """Groups events (oldest first): same transition, and each gap under GROUP_GAP."""
-    groups: list[HistoryGroup] = []
-    for event in events:
-        current = groups[-1] if groups else None
+def _grouped(events: Iterable[tuple[str | None, str, int, datetime]]) -> list[dict[str, Any]]:
+    """The grouping rule, on plain rows (from, to, qty, at), oldest first."""
+    groups: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for from_stage, to_stage, qty, at in events:
         if (
             current is not None
-            and (current.from_stage, current.to_stage) == (event.from_stage, event.to_stage)
-            and event.at - current.last_at < GROUP_GAP
+            and current["from_stage"] == from_stage
+            and current["to_stage"] == to_stage
+            and at - current["last_at"] < GROUP_GAP
         ):
-            current.qty += event.qty
-            current.events += 1
-            current.last_at = event.at
+            current["qty"] += qty
+            current["events"] += 1
+            current["last_at"] = at
         else:
-            groups.append(
-                HistoryGroup(
-                    from_stage=event.from_stage,
-                    to_stage=event.to_stage,
-                    qty=event.qty,
-                    events=1,
-                    at=event.at,
-                    last_at=event.at,
-                )
-            )
+            current = {
+                "from_stage": from_stage,
+                "to_stage": to_stage,
+                "qty": qty,
+                "events": 1,
+                "at": at,
+                "last_at": at,
+            }
+            groups.append(current)
     return groups
 
 
-def load_events(*, session: Session, type_id: int) -> list[Event]:
-    """The type's events, oldest first; ERR_TYPE_NOT_FOUND for an unknown type."""
+def group_history(events: Iterable[Event]) -> list[HistoryGroup]:
+    """Groups events (oldest first): same transition, and each gap under GROUP_GAP."""
+    rows = ((e.from_stage, e.to_stage, e.qty, e.at) for e in events)
+    return [HistoryGroup(**group) for group in _grouped(rows)]
+
+
+def _event_rows(session: Session, type_id: int) -> Sequence[Any]:
+    """The type's events as plain rows, oldest first; ERR_TYPE_NOT_FOUND for an unknown type."""
     if session.get(MiniatureType, type_id) is None:
         raise errors.TypeNotFound()
-    rows = session.execute(
-        select(
-            HistoryEvent.from_stage,
-            HistoryEvent.to_stage,
-            HistoryEvent.qty,
-            HistoryEvent.created_at,
-        )
-        .where(HistoryEvent.type_id == type_id)
-        .order_by(HistoryEvent.created_at, HistoryEvent.id)
-    )
-    return [
-        Event(
-            from_stage=Stage(from_stage) if from_stage is not None else None,
-            to_stage=Stage(to_stage),
-            qty=qty,
-            at=created_at,
-        )
-        for from_stage, to_stage, qty, created_at in rows
-    ]
+    # Table columns, not ORM entities: thousands of rows are read without per-row objects.
+    events = HistoryEvent.__table__.c
+    # .all() fetches in one go; iterating the result fetched row by row (twice as slow).
+    return session.execute(
+        select(events.from_stage, events.to_stage, events.qty, events.created_at)
+        .where(events.type_id == type_id)
+        .order_by(events.created_at, events.id)
+    ).all()
 
 
-def type_history(*, session: Session, type_id: int) -> list[HistoryGroup]:
-    return group_history(load_events(session=session, type_id=type_id))
+# One validation pass in pydantic's core for the whole answer: a long history (10,000 groups)
+# costs milliseconds, not one Python-level model construction per group.
+_HISTORY = TypeAdapter(History)
+
+
+def type_history(*, session: Session, type_id: int) -> History:
+    groups = _grouped(_event_rows(session, type_id))
+    return _HISTORY.validate_python({"groups": groups})

@@ -1,9 +1,11 @@
 """Miniature types: list, create, read, rename, delete, and miniatures bought later."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, case, delete, func, insert, select, update
+from pydantic import TypeAdapter
+from sqlalchemy import ColumnElement, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,7 @@ from backend.schemas import Counts, TypeOut
 from backend.stages import MAX_COUNT, STAGES, Stage
 
 NAME_KEY_CONSTRAINT = "uq_miniature_types_name_key"
+STAGE_NAMES = tuple(stage.value for stage in STAGES)
 
 
 def _count_column(stage: Stage) -> ColumnElement[int]:
@@ -21,15 +24,20 @@ def _count_column(stage: Stage) -> ColumnElement[int]:
     return func.coalesce(total, 0).label(stage.value)
 
 
-def _type_out(row: RowMapping) -> TypeOut:
-    counts = {stage.value: int(row[stage.value]) for stage in STAGES}
-    return TypeOut(
-        id=row["id"],
-        name=row["name"],
-        counts=Counts(**counts),
-        total=sum(counts.values()),
-        created_at=row["created_at"],
-    )
+# One validation pass in pydantic's core for a whole list: a thousand types cost about a
+# millisecond, where building each model in Python cost several.
+_TYPE_LIST = TypeAdapter(list[TypeOut])
+
+
+def _type_dict(row: Sequence[Any]) -> dict[str, Any]:
+    counts = dict(zip(STAGE_NAMES, row[3:], strict=True))
+    return {
+        "id": row[0],
+        "name": row[1],
+        "counts": counts,
+        "total": sum(counts.values()),
+        "created_at": row[2],
+    }
 
 
 def load_types(
@@ -51,10 +59,12 @@ def load_types(
     )
     if ids is not None:
         query = query.where(MiniatureType.id.in_(ids))
+    if q and "\x00" in q:
+        return []  # no name holds a NUL (PostgreSQL text cannot), so nothing matches
     if q:
         # A literal substring: % and _ typed by the user match themselves.
         query = query.where(MiniatureType.name_key.contains(name_key(q), autoescape=True))
-    return [_type_out(row) for row in session.execute(query).mappings()]
+    return _TYPE_LIST.validate_python([_type_dict(row) for row in session.execute(query).all()])
 
 
 def list_types(*, session: Session, q: str | None = None) -> list[TypeOut]:

@@ -21,6 +21,10 @@ def test_wrong_method_gets_envelope(client: TestClient) -> None:
     response = client.delete("/api/v1/health")
     assert response.status_code == 405
     assert response.json() == {"code": "ERR_METHOD_NOT_ALLOWED", "params": {}}
+    assert response.headers["Allow"] == "GET"
+    # Each method of a path is its own route: the answer names all of them.
+    allowed = client.put("/api/v1/types/1").headers["Allow"]
+    assert allowed == "DELETE, GET, PATCH"
 
 
 def test_openapi_is_served_without_422_shapes(client: TestClient) -> None:

@@ -191,8 +191,9 @@ export interface components {
             /**
              * Exported At
              * @description When the file was written; not checked on import.
+             * @example 2026-11-26T10:00:00Z
              */
-            exported_at?: string | null;
+            exported_at?: unknown;
             /**
              * Format
              * @example miniatures-tracker
@@ -216,7 +217,10 @@ export interface components {
             created_at?: string | null;
             /** History */
             history?: components["schemas"]["BackupEvent"][] | null;
-            /** Name */
+            /**
+             * Name
+             * @description 1 to 100 characters after trimming
+             */
             name: string;
         };
         /** Counts */
@@ -357,7 +361,10 @@ export interface components {
             counts?: {
                 [key: string]: number;
             } | null;
-            /** Name */
+            /**
+             * Name
+             * @description 1 to 100 characters after trimming
+             */
             name: string;
         };
         /** TypeOut */
@@ -377,7 +384,10 @@ export interface components {
         };
         /** TypeRename */
         TypeRename: {
-            /** Name */
+            /**
+             * Name
+             * @description 1 to 100 characters after trimming
+             */
             name: string;
         };
     };

@@ -1,0 +1,370 @@
+"""The benchmark: a throwaway embedded PostgreSQL, the real server in its own process, the data
+set loaded through the real import, then every measurement from an HTTP client on loopback.
+
+Run: `.venv/bin/python -m tests.benchmarks` (about two minutes).
+"""
+
+import datetime
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from backend.db import upgrade_database
+from tests.benchmarks import floor
+from tests.benchmarks.measure import PeakMemory, concurrent, percentile, timed, timed_each
+from tests.benchmarks.report import Metric, print_table, write_results
+from tests.benchmarks.seed import BIG_TYPE_NAME, backup_bytes
+from tests.dbserver import _libpq
+from tests.resilience.processes import AppServer, Cluster, Launcher
+
+HERE = Path(__file__).resolve().parent
+API = "/api/v1"
+CLIENTS = 16
+JSON = {"Content-Type": "application/json"}
+
+
+class Failed(Exception):
+    """A request the benchmark relies on did not answer as the contract says."""
+
+
+def ok(response: httpx.Response, status: int = 200) -> httpx.Response:
+    if response.status_code != status:
+        raise Failed(
+            f"{response.request.method} {response.request.url.path}: "
+            f"{response.status_code} {response.text[:200]}"
+        )
+    return response
+
+
+def ms(samples: list[float], p: int) -> float:
+    return percentile(samples, p)
+
+
+class Bench:
+    def __init__(self, cluster: Cluster, database_url: str, data_dir: Path) -> None:
+        self.cluster = cluster
+        self.database_url = database_url
+        self.libpq_url = _libpq(database_url)
+        self.server = AppServer(database_url, data_dir)
+        self.metrics: list[Metric] = []
+        self.type_ids: list[int] = []
+        self.big_id = 0
+        self.backup = backup_bytes()
+
+    def add(self, *metrics: Metric) -> None:
+        for metric in metrics:
+            self.metrics.append(metric)
+            print(f"  {metric.name}: {metric.shown(metric.value)} {metric.status}", flush=True)
+
+    def section(self, names: list[str], measure: Callable[[], list[Metric]]) -> None:
+        """Runs one measurement; if the API cannot do it yet, its goal rows say why instead."""
+        try:
+            self.add(*measure())
+        except (Failed, httpx.HTTPError) as error:
+            for name in names:
+                goal, unit, higher = GOALS[name]
+                self.add(Metric(name, None, unit, goal, higher, note=str(error)[:120]))
+
+    @staticmethod
+    def unseeded() -> list[Metric]:
+        raise Failed("the data set could not be imported")
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.server.url, timeout=60.0)
+
+    # --- the data set ------------------------------------------------------------------------
+    def empty_database(self) -> None:
+        with psycopg.connect(self.libpq_url, autocommit=True) as conn:
+            conn.execute(
+                "TRUNCATE miniature_types, stage_counts, history_events RESTART IDENTITY CASCADE"
+            )
+
+    def import_seed(self, client: httpx.Client) -> float:
+        began = time.perf_counter()
+        response = client.post(
+            f"{API}/import", params={"mode": "replace"}, content=self.backup, headers=JSON
+        )
+        elapsed = time.perf_counter() - began
+        ok(response)
+        return elapsed
+
+    def load_ids(self, client: httpx.Client) -> None:
+        types = ok(client.get(f"{API}/types")).json()
+        self.big_id = next(t["id"] for t in types if t["name"] == BIG_TYPE_NAME)
+        self.type_ids = [t["id"] for t in types if t["id"] != self.big_id]
+
+    # --- measurements ------------------------------------------------------------------------
+    def floors(self) -> list[Metric]:
+        with self.client() as client:
+            health = timed(lambda: ok(client.get(f"{API}/health")), 1000, warmup=50)
+
+        def worker(_: int) -> list[float]:
+            with self.client() as client:
+                return timed(lambda: ok(client.get(f"{API}/health")), 300, warmup=5)
+
+        many, elapsed = concurrent(worker, CLIENTS)
+        result = [
+            Metric("floor: GET /health p50", ms(health, 50), "ms"),
+            Metric("floor: GET /health p95", ms(health, 95), "ms"),
+            # The most requests/s this server and this client can exchange at all.
+            Metric(
+                f"floor: GET /health/s, {CLIENTS} clients",
+                len(many) / elapsed,
+                "/s",
+                note=f"p95 {ms(many, 95):.2f} ms",
+            ),
+        ]
+        if self.type_ids:
+            one = floor.one_client(self.libpq_url, self.type_ids, 2000)
+            many, elapsed = floor.many_clients(self.libpq_url, self.type_ids, CLIENTS, 300)
+            result += [
+                Metric("floor: psycopg move p50", ms(one, 50), "ms"),
+                Metric("floor: psycopg move p95", ms(one, 95), "ms"),
+                Metric(
+                    f"floor: psycopg moves/s, {CLIENTS} clients",
+                    len(many) / elapsed,
+                    "/s",
+                    note=f"p95 {ms(many, 95):.2f} ms",
+                ),
+            ]
+        return result
+
+    def reads(self) -> list[Metric]:
+        with self.client() as client:
+            listing = timed(lambda: ok(client.get(f"{API}/types")), 200)
+            queries = ["marine", "ОРК", "0042", "ёж", "е", "zzz-nothing", "Big", "00"]
+            search = timed_each(
+                lambda q: ok(client.get(f"{API}/types", params={"q": q})), queries * 40
+            )
+            ids = [self.type_ids[(n * 37) % len(self.type_ids)] for n in range(1000)]
+            one = timed_each(lambda i: ok(client.get(f"{API}/types/{i}")), ids)
+        return [
+            Metric("GET /types p50 (1001 types)", ms(listing, 50), "ms"),
+            Metric("GET /types p95 (1001 types)", ms(listing, 95), "ms", goal=5),
+            Metric("GET /types p99 (1001 types)", ms(listing, 99), "ms"),
+            Metric(
+                "GET /types?q= search p95",
+                ms(search, 95),
+                "ms",
+                note=f"p50 {ms(search, 50):.2f} ms",
+            ),
+            Metric("GET /types/{id} p95", ms(one, 95), "ms", note=f"p50 {ms(one, 50):.2f} ms"),
+        ]
+
+    def move_body(self) -> bytes:
+        return b'{"from_stage": "IN_BOX", "to_stage": "BUILDING", "qty": 1}'
+
+    def moves(self) -> list[Metric]:
+        body = self.move_body()
+
+        def move(client: httpx.Client, type_id: int) -> None:
+            ok(client.post(f"{API}/types/{type_id}/move", content=body, headers=JSON))
+
+        with self.client() as client:
+            ids = [self.type_ids[(n * 13) % len(self.type_ids)] for n in range(2000)]
+            single = timed_each(lambda i: move(client, i), ids)
+
+        def worker(number: int) -> list[float]:
+            with self.client() as client:
+                picks = [
+                    self.type_ids[(number * 7919 + n * 31) % len(self.type_ids)] for n in range(400)
+                ]
+                return timed_each(lambda i: move(client, i), picks)
+
+        many, elapsed = concurrent(worker, CLIENTS)
+        return [
+            Metric("move p50, one client", ms(single, 50), "ms"),
+            Metric("move p95, one client", ms(single, 95), "ms", goal=3),
+            Metric(
+                f"moves/s, {CLIENTS} clients",
+                len(many) / elapsed,
+                "/s",
+                goal=500,
+                higher_is_better=True,
+            ),
+            Metric(f"move p95, {CLIENTS} clients", ms(many, 95), "ms"),
+        ]
+
+    def history(self) -> list[Metric]:
+        with self.client() as client:
+            groups = ok(client.get(f"{API}/types/{self.big_id}/history")).json()["groups"]
+            samples = timed(lambda: ok(client.get(f"{API}/types/{self.big_id}/history")), 60)
+        return [
+            Metric(
+                "history p95 (10k events)",
+                ms(samples, 95),
+                "ms",
+                goal=30,
+                note=f"p50 {ms(samples, 50):.1f} ms, {len(groups)} groups",
+            )
+        ]
+
+    def export(self) -> list[Metric]:
+        with self.client() as client:
+            samples = timed(lambda: ok(client.get(f"{API}/export")), 5, warmup=1)
+            size = len(client.get(f"{API}/export").content)
+        return [
+            Metric(
+                "export (1001 types, 110k events)",
+                statistics.median(samples) / 1000,
+                "s",
+                goal=0.5,
+                note=f"median of 5, max {max(samples) / 1000:.2f} s, {size / 1e6:.1f} MB",
+            )
+        ]
+
+    def imports(self, first: float | None) -> list[Metric]:
+        assert first is not None
+        runs = [first]
+        with self.client() as client:
+            for _ in range(2):
+                self.empty_database()
+                runs.append(self.import_seed(client))
+        return [
+            Metric(
+                "import (1001 types, 110k events), empty DB",
+                statistics.median(runs),
+                "s",
+                goal=1,
+                note=f"mode=replace, median of 3: {', '.join(f'{r:.2f}' for r in runs)} s; "
+                f"{len(self.backup) / 1e6:.1f} MB",
+            )
+        ]
+
+    def warm_start(self) -> list[Metric]:
+        runs = []
+        for _ in range(3):
+            self.server.stop()
+            runs.append(self.server.start())
+        return [
+            Metric(
+                "warm start to healthy",
+                statistics.median(runs),
+                "s",
+                goal=1.5,
+                note=f"median of 3: {', '.join(f'{r:.2f}' for r in runs)} s",
+            )
+        ]
+
+    def launcher_start(self) -> list[Metric]:
+        """What a user waits for: `launcher.py --headless` starting its own PostgreSQL too."""
+        launcher = Launcher(self.server.data_dir / "launcher")
+        first = launcher.start(timeout=60)
+        launcher.stop()
+        runs = []
+        for _ in range(2):
+            runs.append(launcher.start(timeout=60))
+            launcher.stop()
+        return [
+            Metric(
+                "launcher --headless warm start",
+                statistics.median(runs),
+                "s",
+                note=f"embedded PostgreSQL included; runs {', '.join(f'{r:.2f}' for r in runs)} s; "
+                f"first start (initdb) {first:.2f} s",
+            )
+        ]
+
+    # --- the whole run -----------------------------------------------------------------------
+    def run(self) -> None:
+        upgrade_database(self.database_url)
+        cold = self.server.start()
+        print(f"server up in {cold:.2f} s on {self.server.url}", flush=True)
+        pid: Callable[[], int | None] = lambda: (  # noqa: E731
+            self.server.process.pid if self.server.process else None
+        )
+        with PeakMemory(pid) as memory:
+            first_import: float | None = None
+            with self.client() as client:
+                try:
+                    first_import = self.import_seed(client)
+                    self.load_ids(client)
+                    print(f"seeded in {first_import:.2f} s", flush=True)
+                except (Failed, httpx.HTTPError) as error:
+                    print(f"seeding failed, API-dependent rows will be n/a: {error}", flush=True)
+            self.add(*self.floors())
+            sections: list[tuple[list[str], Callable[[], list[Metric]]]] = [
+                (["GET /types p95 (1001 types)"], self.reads),
+                (["move p95, one client", f"moves/s, {CLIENTS} clients"], self.moves),
+                (["history p95 (10k events)"], self.history),
+                (["export (1001 types, 110k events)"], self.export),
+                (
+                    ["import (1001 types, 110k events), empty DB"],
+                    lambda: self.imports(first_import),
+                ),
+            ]
+            for names, measure in sections:
+                self.section(names, measure if first_import is not None else self.unseeded)
+            self.section(["warm start to healthy"], self.warm_start)
+        self.add(Metric("peak server memory (RSS)", memory.peak_bytes / 2**20, "MB", goal=300))
+        self.server.stop()
+        self.add(*self.launcher_start())
+
+
+# name: (goal, unit, higher is better)
+GOALS: dict[str, tuple[float, str, bool]] = {
+    "GET /types p95 (1001 types)": (5, "ms", False),
+    "move p95, one client": (3, "ms", False),
+    f"moves/s, {CLIENTS} clients": (500, "/s", True),
+    "history p95 (10k events)": (30, "ms", False),
+    "export (1001 types, 110k events)": (0.5, "s", False),
+    "import (1001 types, 110k events), empty DB": (1, "s", False),
+    "warm start to healthy": (1.5, "s", False),
+}
+
+
+def machine(database_url: str) -> dict[str, str | int]:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = names[0] if names else cpu
+    with psycopg.connect(_libpq(database_url)) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return {
+        "date": datetime.date.today().isoformat(),
+        "cpu": cpu,
+        "cpus": os.cpu_count() or 0,
+        "load_average": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+        "postgresql": row[0] if row else "?",
+        "platform": platform.platform(),
+    }
+
+
+def main() -> int:
+    began = time.perf_counter()
+    cluster = Cluster(prefix="miniatures-bench-")
+    try:
+        database_url = cluster.create_database()
+        info = machine(database_url)
+        bench = Bench(cluster, database_url, cluster.folder / "data")
+        try:
+            bench.run()
+        finally:
+            bench.server.stop()
+    finally:
+        cluster.close()
+    print()
+    print_table(bench.metrics)
+    write_results(bench.metrics, info, HERE / "results" / "latest.json", HERE / "RESULTS.md")
+    print(
+        f"\n{time.perf_counter() - began:.0f} s; JSON in tests/benchmarks/results/latest.json, "
+        "table in tests/benchmarks/RESULTS.md"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The benchmark's data set, as a backup file: 1000 types with 100 events each, and one big
+type with 10,000 events. Each history is a plausible one (bought, then moved on stage by
+stage) and its counts are its net flow; events lie minutes apart and alternate stages, so no
+two join a history group: the history answer is as long as it can be."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+TYPES = 1000
+EVENTS_PER_TYPE = 100
+BIG_TYPE_EVENTS = 10_000
+BIG_TYPE_NAME = "Big Box Ёлка"
+
+FACTIONS = ("Space Marines", "Orks", "Aeldari", "Некроны", "Тираниды", "Ёжики", "Stormcast")
+STEPS: tuple[tuple[str | None, str, int], ...] = (
+    (None, "IN_BOX", 5),
+    ("IN_BOX", "BUILDING", 1),
+    ("BUILDING", "PRIMING", 1),
+    ("PRIMING", "PAINTING", 1),
+    ("PAINTING", "DONE", 1),
+)
+START = datetime(2024, 1, 1, tzinfo=UTC)
+EVENT_SPACING = timedelta(minutes=7)
+
+
+def type_name(index: int) -> str:
+    return f"{FACTIONS[index % len(FACTIONS)]} {index:04d}"
+
+
+def history_and_counts(events: int, start: datetime) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    history: list[dict[str, Any]] = []
+    counts = dict.fromkeys(("IN_BOX", "BUILDING", "PRIMING", "PAINTING", "DONE"), 0)
+    at = start
+    for number in range(events):
+        from_stage, to_stage, qty = STEPS[number % len(STEPS)]
+        history.append(
+            {
+                "from_stage": from_stage,
+                "to_stage": to_stage,
+                "qty": qty,
+                "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
+        )
+        if from_stage is not None:
+            counts[from_stage] -= qty
+        counts[to_stage] += qty
+        at += EVENT_SPACING
+    return history, counts
+
+
+def backup_file() -> dict[str, Any]:
+    types: list[dict[str, Any]] = []
+    for index in range(TYPES):
+        start = START + timedelta(hours=index)
+        history, counts = history_and_counts(EVENTS_PER_TYPE, start)
+        created = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+        types.append(
+            {"name": type_name(index), "created_at": created, "counts": counts, "history": history}
+        )
+    history, counts = history_and_counts(BIG_TYPE_EVENTS, START)
+    types.append(
+        {
+            "name": BIG_TYPE_NAME,
+            "created_at": "2024-01-01T00:00:00Z",
+            "counts": counts,
+            "history": history,
+        }
+    )
+    return {
+        "format": "miniatures-tracker",
+        "version": 1,
+        "exported_at": "2026-01-01T00:00:00Z",
+        "types": types,
+    }
+
+
+def backup_bytes() -> bytes:
+    return json.dumps(backup_file(), ensure_ascii=False, separators=(",", ":")).encode()
