@@ -18,6 +18,7 @@ from pydantic import (
     WrapValidator,
 )
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from backend.names import MAX_NAME_LENGTH, clean_name
 from backend.stages import MAX_COUNT, Stage
@@ -86,7 +87,12 @@ class ErrorBody(BaseModel):
     params: dict[str, Any] = Field(examples=[{"available": 3}])
 
 
-class Counts(BaseModel):
+# The answers that can be long (a thousand types, ten thousand history groups) are
+# TypedDicts: the services build plain dicts and the routes serialise them in pydantic's core
+# (`backend.api.responses.json_response`), with no model object per row.
+
+
+class Counts(TypedDict):
     IN_BOX: int
     BUILDING: int
     PRIMING: int
@@ -94,7 +100,7 @@ class Counts(BaseModel):
     DONE: int
 
 
-class TypeOut(BaseModel):
+class TypeOut(TypedDict):
     id: int
     name: str
     counts: Counts
@@ -133,7 +139,7 @@ class MoveMiniatures(RequestBody):
     qty: Qty
 
 
-class HistoryGroup(BaseModel):
+class HistoryGroup(TypedDict):
     from_stage: Stage | None
     to_stage: Stage
     qty: int
@@ -142,7 +148,7 @@ class HistoryGroup(BaseModel):
     last_at: datetime
 
 
-class History(BaseModel):
+class History(TypedDict):
     groups: list[HistoryGroup]
 
 

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Response, status
 
 from backend.api.deps import SessionDep, TypeId
-from backend.api.responses import error_responses
+from backend.api.responses import error_responses, json_response
 from backend.schemas import (
     AddMiniatures,
     History,
@@ -22,23 +22,24 @@ ONE_TYPE = error_responses(400, 404)
 
 
 @router.get("", response_model=list[TypeOut], responses=BAD_REQUEST)
-def list_types(session: SessionDep, q: str | None = None) -> list[TypeOut]:
-    return types.list_types(session=session, q=q)
+def list_types(session: SessionDep, q: str | None = None) -> Response:
+    return json_response(types.list_types(session=session, q=q))
 
 
 @router.post("", response_model=TypeOut, status_code=status.HTTP_201_CREATED, responses=BAD_REQUEST)
-def create_type(body: TypeCreate, session: SessionDep) -> TypeOut:
-    return types.create_type(session=session, name=body.name, counts=body.counts)
+def create_type(body: TypeCreate, session: SessionDep) -> Response:
+    created = types.create_type(session=session, name=body.name, counts=body.counts)
+    return json_response(created, status_code=status.HTTP_201_CREATED)
 
 
 @router.get("/{type_id}", response_model=TypeOut, responses=ONE_TYPE)
-def get_type(type_id: TypeId, session: SessionDep) -> TypeOut:
-    return types.get_type(session=session, type_id=type_id)
+def get_type(type_id: TypeId, session: SessionDep) -> Response:
+    return json_response(types.get_type(session=session, type_id=type_id))
 
 
 @router.patch("/{type_id}", response_model=TypeOut, responses=ONE_TYPE)
-def rename_type(type_id: TypeId, body: TypeRename, session: SessionDep) -> TypeOut:
-    return types.rename_type(session=session, type_id=type_id, name=body.name)
+def rename_type(type_id: TypeId, body: TypeRename, session: SessionDep) -> Response:
+    return json_response(types.rename_type(session=session, type_id=type_id, name=body.name))
 
 
 @router.delete(
@@ -53,21 +54,23 @@ def delete_type(type_id: TypeId, session: SessionDep) -> Response:
 
 
 @router.post("/{type_id}/add", response_model=TypeOut, responses=ONE_TYPE)
-def add_miniatures(type_id: TypeId, body: AddMiniatures, session: SessionDep) -> TypeOut:
-    return types.add_miniatures(session=session, type_id=type_id, stage=body.stage, qty=body.qty)
+def add_miniatures(type_id: TypeId, body: AddMiniatures, session: SessionDep) -> Response:
+    added = types.add_miniatures(session=session, type_id=type_id, stage=body.stage, qty=body.qty)
+    return json_response(added)
 
 
 @router.post("/{type_id}/move", response_model=TypeOut, responses=ONE_TYPE)
-def move_miniatures(type_id: TypeId, body: MoveMiniatures, session: SessionDep) -> TypeOut:
-    return moves.move_miniatures(
+def move_miniatures(type_id: TypeId, body: MoveMiniatures, session: SessionDep) -> Response:
+    moved = moves.move_miniatures(
         session=session,
         type_id=type_id,
         from_stage=body.from_stage,
         to_stage=body.to_stage,
         qty=body.qty,
     )
+    return json_response(moved)
 
 
 @router.get("/{type_id}/history", response_model=History, responses=ONE_TYPE)
-def type_history(type_id: TypeId, session: SessionDep) -> History:
-    return history.type_history(session=session, type_id=type_id)
+def type_history(type_id: TypeId, session: SessionDep) -> Response:
+    return json_response(history.type_history(session=session, type_id=type_id))

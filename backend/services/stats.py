@@ -1,5 +1,7 @@
 """Collection statistics: totals per stage, and per month added and finished (UTC)."""
 
+from typing import cast
+
 from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
@@ -33,6 +35,6 @@ def collection_stats(*, session: Session) -> Stats:
         .order_by(month)
     ).mappings()
     return Stats(
-        totals=Totals(**totals, total=sum(totals.values())),
+        totals=cast(Totals, {**totals, "total": sum(totals.values())}),
         months=[MonthStats(**row) for row in months],
     )

@@ -2,10 +2,11 @@
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
 
-from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, case, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from backend.stages import MAX_COUNT, STAGES, Stage
 
 NAME_KEY_CONSTRAINT = "uq_miniature_types_name_key"
 STAGE_NAMES = tuple(stage.value for stage in STAGES)
+STAGE_ORDER_SQL = f"array_position(ARRAY[{', '.join(repr(n) for n in STAGE_NAMES)}], s.stage::text)"
 
 
 def _count_column(stage: Stage) -> ColumnElement[int]:
@@ -24,20 +26,30 @@ def _count_column(stage: Stage) -> ColumnElement[int]:
     return func.coalesce(total, 0).label(stage.value)
 
 
-# One validation pass in pydantic's core for a whole list: a thousand types cost about a
-# millisecond, where building each model in Python cost several.
-_TYPE_LIST = TypeAdapter(list[TypeOut])
-
-
-def _type_dict(row: Sequence[Any]) -> dict[str, Any]:
-    counts = dict(zip(STAGE_NAMES, row[3:], strict=True))
+def type_answer(
+    type_id: int, name: str, created_at: datetime, counts: Mapping[str, int]
+) -> TypeOut:
     return {
-        "id": row[0],
-        "name": row[1],
-        "counts": counts,
+        "id": type_id,
+        "name": name,
+        "counts": cast(Counts, dict(counts)),
         "total": sum(counts.values()),
-        "created_at": row[2],
+        "created_at": created_at,
     }
+
+
+@dataclass
+class LockedType:
+    """A type whose count rows this transaction holds: no one else can change them."""
+
+    id: int
+    name: str
+    created_at: datetime
+    counts: dict[str, int]
+
+
+def _type_from_row(row: Sequence[Any]) -> TypeOut:
+    return type_answer(row[0], row[1], row[2], dict(zip(STAGE_NAMES, row[3:], strict=True)))
 
 
 def load_types(
@@ -64,7 +76,8 @@ def load_types(
     if q:
         # A literal substring: % and _ typed by the user match themselves.
         query = query.where(MiniatureType.name_key.contains(name_key(q), autoescape=True))
-    return _TYPE_LIST.validate_python([_type_dict(row) for row in session.execute(query).all()])
+    # .all() fetches in one go; iterating the result fetches row by row.
+    return [_type_from_row(row) for row in session.execute(query).all()]
 
 
 def list_types(*, session: Session, q: str | None = None) -> list[TypeOut]:
@@ -115,13 +128,8 @@ def create_type(
     ]
     if additions:
         session.execute(insert(HistoryEvent), additions)
-    wire_counts = {stage.value: counts.get(stage, 0) for stage in STAGES}
-    return TypeOut(
-        id=row.id,
-        name=name,
-        counts=Counts(**wire_counts),
-        total=sum(wire_counts.values()),
-        created_at=row.created_at,
+    return type_answer(
+        row.id, name, row.created_at, {stage.value: counts.get(stage, 0) for stage in STAGES}
     )
 
 
@@ -151,43 +159,67 @@ def delete_type(*, session: Session, type_id: int) -> None:
         raise errors.TypeNotFound()
 
 
-def lock_counts(session: Session, type_id: int, stages: list[Stage]) -> dict[Stage, int]:
-    """Locks the type's count rows for these stages, in stage order; empty for an unknown type.
+def lock_type(session: Session, type_id: int) -> LockedType:
+    """The type as it stands, with its five count rows locked for update; TypeNotFound if none.
 
-    The type row is key-share locked first (in the sub-select) so that a concurrent delete
-    waits for us, or we for it, instead of the two locking each other's rows in turn. Count
-    rows are always locked in stage order, so concurrent moves never deadlock.
+    The type row is key-share locked too, so that a concurrent delete waits for us, or we for
+    it, instead of the two locking each other's rows in turn. Count rows are locked in stage
+    order (rows are locked as the sorted result is read), so concurrent moves never deadlock.
     """
-    stage_order = {stage.value: STAGES.index(stage) for stage in STAGES}
-    type_row = (
-        select(MiniatureType.id)
-        .where(MiniatureType.id == type_id)
-        .with_for_update(read=True, key_share=True)
-        .scalar_subquery()
+    rows = session.execute(_LOCK_TYPE, {"type_id": type_id}).all()
+    if not rows:
+        raise errors.TypeNotFound()
+    counts = {stage: count for _, _, stage, count in rows}
+    return LockedType(type_id, rows[0].name, rows[0].created_at, counts)
+
+
+_LOCK_TYPE = text(
+    f"""
+    SELECT t.name, t.created_at, s.stage, s.count
+    FROM miniature_types AS t JOIN stage_counts AS s ON s.type_id = t.id
+    WHERE t.id = :type_id
+    ORDER BY {STAGE_ORDER_SQL}
+    FOR KEY SHARE OF t FOR UPDATE OF s
+    """
+)
+
+# Both count rows and the event in one statement: the checks were made on the locked rows.
+_APPLY_CHANGE = text(
+    """
+    WITH changed AS (
+        UPDATE stage_counts
+        SET count = count + CASE WHEN stage = :to_stage THEN :qty ELSE -:qty END
+        WHERE type_id = :type_id AND (stage = :to_stage OR stage = :from_stage)
     )
-    rows = session.execute(
-        select(StageCount.stage, StageCount.count)
-        .where(StageCount.type_id == type_row, StageCount.stage.in_([s.value for s in stages]))
-        .order_by(case(stage_order, value=StageCount.stage))
-        .with_for_update(of=StageCount)
+    INSERT INTO history_events (type_id, from_stage, to_stage, qty)
+    VALUES (:type_id, :from_stage, :to_stage, :qty)
+    """
+)
+
+
+def apply_change(
+    session: Session, locked: LockedType, from_stage: Stage | None, to_stage: Stage, qty: int
+) -> TypeOut:
+    """Moves (or, from None, adds) qty on rows lock_type has locked; answers the new type."""
+    session.execute(
+        _APPLY_CHANGE,
+        {
+            "type_id": locked.id,
+            "from_stage": from_stage.value if from_stage else None,
+            "to_stage": to_stage.value,
+            "qty": qty,
+        },
     )
-    return {Stage(stage): count for stage, count in rows}
+    counts = dict(locked.counts)
+    counts[to_stage.value] += qty
+    if from_stage is not None:
+        counts[from_stage.value] -= qty
+    return type_answer(locked.id, locked.name, locked.created_at, counts)
 
 
 def add_miniatures(*, session: Session, type_id: int, stage: Stage, qty: int) -> TypeOut:
     """Miniatures bought later: logged as an event from null."""
-    counts = lock_counts(session, type_id, [stage])
-    if not counts:
-        raise errors.TypeNotFound()
-    if counts[stage] + qty > MAX_COUNT:
+    locked = lock_type(session, type_id)
+    if locked.counts[stage.value] + qty > MAX_COUNT:
         raise errors.CountLimit(max=MAX_COUNT)
-    session.execute(
-        update(StageCount)
-        .where(StageCount.type_id == type_id, StageCount.stage == stage.value)
-        .values(count=StageCount.count + qty)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        insert(HistoryEvent).values(type_id=type_id, from_stage=None, to_stage=stage.value, qty=qty)
-    )
-    return get_type(session=session, type_id=type_id)
+    return apply_change(session, locked, None, stage, qty)

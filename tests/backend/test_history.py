@@ -23,7 +23,7 @@ def moves(*seconds: float, qty: int = 1) -> list[Event]:
 
 
 def shape(events: list[Event]) -> list[tuple[int, int, datetime, datetime]]:
-    return [(g.qty, g.events, g.at, g.last_at) for g in group_history(events)]
+    return [(g["qty"], g["events"], g["at"], g["last_at"]) for g in group_history(events)]
 
 
 def test_no_events_no_groups() -> None:
@@ -58,18 +58,18 @@ def test_another_transition_in_between_splits_the_group() -> None:
         Event(IN_BOX, BUILDING, 3, at(30)),
     ]
     grouped = group_history(events)
-    assert [(g.from_stage, g.to_stage, g.qty, g.events) for g in grouped] == [
+    assert [(g["from_stage"], g["to_stage"], g["qty"], g["events"]) for g in grouped] == [
         (IN_BOX, BUILDING, 1, 1),
         (BUILDING, PRIMING, 1, 1),
         (IN_BOX, BUILDING, 5, 2),
     ]
-    assert grouped[2].at == at(20)
-    assert grouped[2].last_at == at(30)
+    assert grouped[2]["at"] == at(20)
+    assert grouped[2]["last_at"] == at(30)
 
 
 def test_same_target_from_another_stage_is_another_transition() -> None:
     events = [Event(IN_BOX, DONE, 1, at(0)), Event(PRIMING, DONE, 1, at(1))]
-    assert [g.events for g in group_history(events)] == [1, 1]
+    assert [g["events"] for g in group_history(events)] == [1, 1]
 
 
 def test_additions_group_like_moves() -> None:
@@ -81,7 +81,7 @@ def test_additions_group_like_moves() -> None:
         Event(None, IN_BOX, 1, at(500)),
     ]
     grouped = group_history(events)
-    assert [(g.from_stage, g.to_stage, g.qty, g.events) for g in grouped] == [
+    assert [(g["from_stage"], g["to_stage"], g["qty"], g["events"]) for g in grouped] == [
         (None, IN_BOX, 15, 2),
         (None, DONE, 1, 1),
         (None, IN_BOX, 1, 1),

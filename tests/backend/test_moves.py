@@ -140,13 +140,15 @@ def test_a_backward_move_on_an_unknown_type_is_a_bad_transition(client: TestClie
     assert move(client, 424242, "IN_BOX", "DONE", 1).json()["code"] == "ERR_TYPE_NOT_FOUND"
 
 
-def test_a_move_is_four_statements(client: TestClient, engine: Engine) -> None:
+def test_a_move_is_two_statements(client: TestClient, engine: Engine) -> None:
     type_id = create_type(client, "Orks", IN_BOX=10)["id"]
     with recorded_statements(engine) as statements:
         assert move(client, type_id, "IN_BOX", "PAINTING", 2).status_code == 200
-    # Lock, one update of both rows, the event, the answer.
-    assert len(statements) == 4, statements
+    # The locked type with its counts (the answer is built from it), then both count rows
+    # and the event in one statement.
+    assert len(statements) == 2, statements
     assert "FOR UPDATE" in statements[0]
+    assert "UPDATE stage_counts" in statements[1] and "INSERT INTO history_events" in statements[1]
     with recorded_statements(engine) as statements:
         assert move(client, type_id, "IN_BOX", "PAINTING", 99).status_code == 400
     assert len(statements) == 1
