@@ -1,7 +1,8 @@
 """Engine, sessions and migrations."""
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +29,13 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def driver_rows(session: Session, sql: str, params: Mapping[str, Any]) -> Sequence[Any]:
+    """Rows of a query written in the driver's own SQL (%(name)s parameters), in the session's
+    transaction: for the long answers, where building the statement costs more than running it.
+    """
+    return session.connection().exec_driver_sql(sql, dict(params)).all()
 
 
 def alembic_config(url: str) -> "Config":

@@ -8,6 +8,7 @@ from typing import cast
 from sqlalchemy.orm import Session
 
 from backend import errors
+from backend.db import driver_rows
 from backend.models import MiniatureType
 from backend.schemas import History, HistoryGroup
 from backend.stages import Stage
@@ -66,10 +67,4 @@ def type_history(*, session: Session, type_id: int) -> History:
     """The type's history, grouped; ERR_TYPE_NOT_FOUND for an unknown type."""
     if session.get(MiniatureType, type_id) is None:
         raise errors.TypeNotFound()
-    # Straight from the driver: ten thousand events as plain tuples, with no per-row objects.
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(_EVENTS, {"type_id": type_id})
-        return {"groups": _grouped(cursor.fetchall())}
-    finally:
-        cursor.close()
+    return {"groups": _grouped(driver_rows(session, _EVENTS, {"type_id": type_id}))}

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, text, update
+from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend import errors
+from backend.db import driver_rows
 from backend.models import HistoryEvent, MiniatureType, StageCount
 from backend.names import name_key
 from backend.schemas import Counts, TypeOut
@@ -19,11 +20,6 @@ from backend.stages import MAX_COUNT, STAGES, Stage
 NAME_KEY_CONSTRAINT = "uq_miniature_types_name_key"
 STAGE_NAMES = tuple(stage.value for stage in STAGES)
 STAGE_ORDER_SQL = f"array_position(ARRAY[{', '.join(repr(n) for n in STAGE_NAMES)}], s.stage::text)"
-
-
-def _count_column(stage: Stage) -> ColumnElement[int]:
-    total = func.sum(StageCount.count).filter(StageCount.stage == stage.value)
-    return func.coalesce(total, 0).label(stage.value)
 
 
 def type_answer(
@@ -52,32 +48,45 @@ def _type_from_row(row: Sequence[Any]) -> TypeOut:
     return type_answer(row[0], row[1], row[2], dict(zip(STAGE_NAMES, row[3:], strict=True)))
 
 
+# The five counts pivoted per type before the join: one row per type, in name-key order
+# (byte order of the Python-made key: the same on every PostgreSQL, whatever its locale).
+_TYPES_SQL = """
+    SELECT t.id, t.name, t.created_at, {counts}
+    FROM miniature_types AS t JOIN (
+        SELECT type_id, {pivot} FROM stage_counts GROUP BY type_id
+    ) AS c ON c.type_id = t.id
+    {where}
+    ORDER BY t.name_key COLLATE "C", t.name COLLATE "C"
+"""
+_COUNTS = ", ".join(f"c.{stage}" for stage in STAGE_NAMES)
+_PIVOT = ", ".join(
+    f"coalesce(sum(count) FILTER (WHERE stage = '{stage}'), 0) AS {stage}" for stage in STAGE_NAMES
+)
+
+
+def _like_literal(text: str) -> str:
+    """A LIKE pattern matching text as a substring: % and _ typed by the user match themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def load_types(
-    session: Session, *, ids: list[int] | None = None, q: str | None = None
+    session: Session, *, type_id: int | None = None, q: str | None = None
 ) -> list[TypeOut]:
     """The wire shape of the chosen types (all of them by default), sorted by name key."""
-    # Every type with its five counts as columns: one row per type, one query for all.
-    query = (
-        select(
-            MiniatureType.id,
-            MiniatureType.name,
-            MiniatureType.created_at,
-            *(_count_column(stage) for stage in STAGES),
-        )
-        .join(StageCount, StageCount.type_id == MiniatureType.id)
-        .group_by(MiniatureType.id)
-        # Byte order of the Python-made key: the same on every PostgreSQL, whatever its locale.
-        .order_by(MiniatureType.name_key.collate("C"), MiniatureType.name.collate("C"))
-    )
-    if ids is not None:
-        query = query.where(MiniatureType.id.in_(ids))
     if q and "\x00" in q:
         return []  # no name holds a NUL (PostgreSQL text cannot), so nothing matches
+    conditions: list[str] = []
+    params: dict[str, object] = {}
+    if type_id is not None:
+        conditions.append("t.id = %(type_id)s")
+        params["type_id"] = type_id
     if q:
-        # A literal substring: % and _ typed by the user match themselves.
-        query = query.where(MiniatureType.name_key.contains(name_key(q), autoescape=True))
-    # .all() fetches in one go; iterating the result fetches row by row.
-    return [_type_from_row(row) for row in session.execute(query).all()]
+        conditions.append("t.name_key LIKE %(pattern)s")
+        params["pattern"] = _like_literal(name_key(q))
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    sql = _TYPES_SQL.format(counts=_COUNTS, pivot=_PIVOT, where=where)
+    return [_type_from_row(row) for row in driver_rows(session, sql, params)]
 
 
 def list_types(*, session: Session, q: str | None = None) -> list[TypeOut]:
@@ -85,7 +94,7 @@ def list_types(*, session: Session, q: str | None = None) -> list[TypeOut]:
 
 
 def get_type(*, session: Session, type_id: int) -> TypeOut:
-    found = load_types(session, ids=[type_id])
+    found = load_types(session, type_id=type_id)
     if not found:
         raise errors.TypeNotFound()
     return found[0]
