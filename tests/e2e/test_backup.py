@@ -57,6 +57,8 @@ def test_export_then_import_merge_and_replace(
     result = dialog.get_by_test_id("import-result")
     expect(result.get_by_test_id("result-merged")).to_have_text("2")
     expect(result.get_by_test_id("result-events")).to_have_text("3")
+    # The state before the import was kept: the result says where, to undo it.
+    expect(result.get_by_test_id("import-safety-copy")).to_contain_text("before-import-")
     dialog.get_by_test_id("import-close").click()
     expect(dialog).to_have_count(0)
     expect(
