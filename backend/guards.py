@@ -25,10 +25,18 @@ def host_name(host_header: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
+def _configured(host: str) -> str:
+    """A host name as configured, compared as a Host header's: "nas:8000" and "fe80::1" work."""
+    host = host.strip().lower()
+    if host.count(":") > 1 and not host.startswith("["):
+        return f"[{host}]"  # a bare IPv6 address
+    return host_name(host)
+
+
 class GuardMiddleware:
     def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str] = ()) -> None:
         self.app = app
-        self.allowed_hosts = DEFAULT_HOSTS | {host.lower() for host in allowed_hosts}
+        self.allowed_hosts = DEFAULT_HOSTS | {_configured(host) for host in allowed_hosts}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -47,6 +47,8 @@ def create_app(
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        # /api/v1/types/ is not a path of the API: an error, not a redirect to another URL.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     if session_factory is None:
@@ -84,8 +86,8 @@ def _add_error_handlers(app: FastAPI) -> None:
             response = _envelope(errors.MethodNotAllowed())
             response.headers["Allow"] = _allowed_methods(request)
             return response
-        if error.status_code < 500:
-            return _envelope(errors.ValidationFailed(fields=[]))
+        if error.status_code < 500:  # a body FastAPI could not read (bad UTF-8, too deep)
+            return _envelope(errors.ValidationFailed(fields=["body"]))
         return _envelope(errors.InternalError())
 
     @app.exception_handler(sa_exc.OperationalError)

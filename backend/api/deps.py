@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
 from backend.settings import Settings
@@ -28,4 +30,15 @@ def get_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-TypeId = Annotated[int, Path(ge=1, le=MAX_ID, description="The type's id")]
+
+
+def _plain_number(value: object) -> object:
+    """Only the id as it is written in answers: "01", "+1", " 1" and "1.0" name no type."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit() and value[0] != "0"):
+        raise PydanticCustomError("type_id", "a type id")
+    return value
+
+
+TypeId = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="The type's id"), BeforeValidator(_plain_number)
+]

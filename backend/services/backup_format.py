@@ -11,13 +11,16 @@ a name with a NUL character (which PostgreSQL text cannot hold) is NOT_STRING.
 """
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
@@ -59,6 +62,36 @@ def _forward(to_stage: Stage, info: ValidationInfo) -> Stage:
 
 
 BackupName = Name
+
+# ISO 8601 date and time with a zone, as exported; pydantic alone would also take a number of
+# seconds written as a string ("1700000000").
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _iso_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise PydanticCustomError("datetime_type", "a time written as text")
+    if not _ISO_TIME.fullmatch(value):
+        raise PydanticCustomError("datetime_parsing", "an ISO 8601 time with a zone")
+    return value
+
+
+def _storable_time(moment: datetime) -> datetime:
+    # "9999-12-31T23:59:59-01:00" is year 10000 in UTC: PostgreSQL would store it, but it could
+    # never be read back or exported.
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError("datetime_parsing", "a time between years 1 and 9999") from None
+
+
+# Lax inside: the text, already checked above, is parsed as a Python string.
+BackupTime = Annotated[
+    AwareDatetime,
+    Field(strict=False),
+    BeforeValidator(_iso_text),
+    AfterValidator(_storable_time),
+]
 EventQty = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 
 
@@ -67,14 +100,14 @@ class BackupEvent(TypedDict):
     from_stage: Stage | None
     to_stage: Annotated[Stage, AfterValidator(_forward)]
     qty: EventQty
-    at: AwareDatetime
+    at: BackupTime
 
 
 class BackupType(BaseModel):
     model_config = STRICT
 
     name: BackupName
-    created_at: AwareDatetime | None = None
+    created_at: BackupTime | None = None
     counts: dict[StageField, Count] | None = None
     history: list[BackupEvent] | None = None
 

@@ -109,3 +109,29 @@ def test_unexpected_error_is_an_envelope_without_trace(client: TestClient) -> No
     assert response.status_code == 500
     assert response.json() == {"code": "ERR_INTERNAL", "params": {}}
     assert "secret" not in response.text
+
+
+def test_trailing_slash_is_not_a_path_of_the_api(client: TestClient) -> None:
+    for method in ("GET", "POST"):
+        response = client.request(method, "/api/v1/types/", json={"name": "Orks"})
+        assert response.status_code == 404
+        assert response.json() == {"code": "ERR_NOT_FOUND", "params": {}}
+    assert client.get("/api/v1/types").json() == []  # and nothing was created
+
+
+def test_unreadable_json_body_is_a_body_error(client: TestClient) -> None:
+    headers = {"Content-Type": "application/json"}
+    for body in (b'{"name": "\xff"}', b"[" * 5000 + b"]" * 5000, b"{bad"):
+        response = client.post("/api/v1/types", content=body, headers=headers)
+        assert response.status_code == 400
+        assert response.json() == {"code": "ERR_VALIDATION", "params": {"fields": ["body"]}}
+
+
+def test_configured_hosts_may_carry_a_port_or_be_bare_ipv6(settings, engine) -> None:  # type: ignore[no-untyped-def]
+    from backend.main import create_app
+
+    configured = settings.model_copy(update={"allowed_hosts": ["nas.home:8000", "fe80::1"]})
+    with TestClient(create_app(configured, engine=engine), base_url="http://127.0.0.1") as other:
+        for host in ("nas.home:8000", "nas.home", "[fe80::1]:8000"):
+            assert other.get("/api/v1/health", headers={"Host": host}).status_code == 200, host
+        assert other.get("/api/v1/health", headers={"Host": "fe80::2"}).status_code == 400

@@ -345,3 +345,11 @@ def test_openapi_documents_every_route_and_its_error_answers(client: TestClient)
         assert set(paths[path]["post"]["responses"]) >= {"200", "400", "404", "415", "503"}
     assert "/api/v1/types/{type_id}/history" in paths
     assert "/api/v1/stats" in paths
+
+
+def test_only_the_plain_id_names_a_type(client: TestClient) -> None:
+    type_id = create_type(client, "Orks", IN_BOX=1)["id"]
+    assert client.get(f"{API}/types/{type_id}").status_code == 200
+    for spelling in (f"0{type_id}", f"+{type_id}", f"%20{type_id}", f"{type_id}.0"):
+        response = client.get(f"{API}/types/{spelling}")
+        assert error(response) == (404, {"code": "ERR_TYPE_NOT_FOUND", "params": {}}), spelling
