@@ -32,3 +32,54 @@ def test_narrow_screen(open_context: OpenContext, api: httpx.Client, lang: str) 
     expect(page.get_by_test_id("type-title")).to_be_visible()
     assert_fits(page)
     screenshot(page, f"narrow-type-{lang}")
+
+
+def test_quick_buttons_and_counts_read_at_360(
+    open_context: OpenContext, api: httpx.Client, lang: str
+) -> None:
+    create_type(api, "Stormcast", IN_BOX=7, BUILDING=1, PRIMING=2, PAINTING=3, DONE=4)
+    page = open_context(lang, viewport=NARROW).new_page()
+    page.goto("/")
+    for stage in ["IN_BOX", "BUILDING", "PRIMING", "PAINTING"]:
+        button = page.get_by_test_id(f"quick-{stage}")
+        expect(button).to_be_visible()
+        clipped = button.evaluate("b => b.scrollWidth > b.clientWidth")
+        assert not clipped, f"the quick button of {stage} is cut off at 360 px"
+    # Done (no button) sits in the row of Painting: their counts must be level.
+    painting = page.get_by_test_id("count-PAINTING").bounding_box()
+    done = page.get_by_test_id("count-DONE").bounding_box()
+    assert painting and done and abs(painting["y"] - done["y"]) < 1
+
+
+TEXT_WIDTH = """select => {
+  const probe = document.createElement('span')
+  probe.style.font = getComputedStyle(select).font
+  probe.style.whiteSpace = 'pre'
+  probe.textContent = select.options[select.selectedIndex].text
+  document.body.append(probe)
+  const width = probe.getBoundingClientRect().width
+  probe.remove()
+  return width
+}"""
+
+
+def test_wide_form_fields_have_room(
+    open_context: OpenContext, api: httpx.Client, lang: str
+) -> None:
+    kit = create_type(api, "Stormcast", IN_BOX=17, BUILDING=1)
+    page = open_context(lang, viewport={"width": 1280, "height": 800}).new_page()
+    page.goto("/")
+    # The add-type labels stay on one line, so the inputs are level.
+    name = page.get_by_test_id("add-type-name").bounding_box()
+    qty = page.get_by_test_id("add-type-qty").bounding_box()
+    assert name and qty and abs(name["y"] - qty["y"]) < 1
+    labels = page.get_by_test_id("add-type-form").locator(".field__label")
+    heights = [labels.nth(i).bounding_box()["height"] for i in range(2)]  # type: ignore[index]
+    assert heights[0] == heights[1], f"a label wraps: {heights}"
+
+    page.goto(f"/types/{kit['id']}")
+    select = page.get_by_test_id("move-from")
+    select.select_option("IN_BOX")  # "В коробке (17)", the longest choice
+    text = select.evaluate(TEXT_WIDTH)
+    room = select.evaluate("s => s.clientWidth")
+    assert text + 40 <= room, f"'From' shows {room}px for {text:.0f}px of text plus the arrow"

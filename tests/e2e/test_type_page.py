@@ -110,7 +110,7 @@ def test_rename_and_delete(ui: Page, api: httpx.Client, lang: str) -> None:
     dialog = ui.get_by_test_id("delete-dialog")
     expected = {
         "en": "5 miniatures and 2 history entries will be lost.",
-        "ru": "Будут потеряны 5 миниатюр и 2 записи истории.",
+        "ru": "Удалятся: 5 миниатюр и 2 записи истории.",
     }[lang]
     expect(dialog.get_by_test_id("delete-text")).to_contain_text(expected)
     expect(dialog).to_contain_text("Skaven Clanrats")

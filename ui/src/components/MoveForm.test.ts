@@ -43,11 +43,12 @@ describe('MoveForm', () => {
     expect(wrapper.get('[data-testid="move-invalid"]').text()).toBe('Enter a whole number from 1 to 3.')
   })
 
-  it('is disabled with an explanation when nothing can move', async () => {
+  it('shows only an explanation when nothing can move', async () => {
     const { wrapper } = await mountForm({ DONE: 2 }, 'ru')
-    expect(wrapper.get('[data-testid="move-available"]').text()).toBe('Доступно: 0')
-    expect(wrapper.get('[data-testid="move-submit"]').attributes('disabled')).toBeDefined()
     expect(wrapper.find('[data-testid="move-nothing"]').exists()).toBe(true)
+    for (const field of ['move-from', 'move-to', 'move-qty', 'move-available', 'move-submit']) {
+      expect(wrapper.find(`[data-testid="${field}"]`).exists(), field).toBe(false)
+    }
   })
 
   it('submits with Enter and sends the chosen stages', async () => {
@@ -68,8 +69,24 @@ describe('MoveForm', () => {
     await wrapper.get('[data-testid="move-qty"]').setValue('3')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(wrapper.get('[data-testid="move-error"]').text()).toContain('доступно только 1')
+    expect(wrapper.get('[data-testid="move-error"]').text()).toBe('В этапе «В коробке» осталось 1.')
     expect(wrapper.get('[data-testid="move-available"]').text()).toBe('Доступно: 1')
     expect(wrapper.get('[data-testid="move-submit"]').attributes('disabled')).toBeDefined()
+    // Changing the number clears the stale message.
+    await wrapper.get('[data-testid="move-qty"]').setValue('1')
+    expect(wrapper.find('[data-testid="move-error"]').exists()).toBe(false)
+  })
+
+  it('keeps the chosen stage when a conflict emptied it and names it in the message', async () => {
+    server.on('POST', '/api/v1/types/5/move', () => ({ status: 400, body: { code: 'ERR_INSUFFICIENT_QTY', params: { available: 0 } } }))
+    server.on('GET', '/api/v1/types/5', () => ({ body: makeType(5, 'Orks', { BUILDING: 1, PRIMING: 2 }) }))
+    const { wrapper } = await mountForm({ BUILDING: 1, PRIMING: 2 })
+    await wrapper.get('[data-testid="move-from"]').setValue('BUILDING')
+    server.on('GET', '/api/v1/types/5', () => ({ body: makeType(5, 'Orks', { PRIMING: 3 }) }))
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect((wrapper.get('[data-testid="move-from"]').element as HTMLSelectElement).value).toBe('BUILDING')
+    expect(wrapper.get('[data-testid="move-available"]').text()).toBe('Available: 0')
+    expect(wrapper.get('[data-testid="move-error"]').text()).toBe('Only 0 left in Building.')
   })
 })

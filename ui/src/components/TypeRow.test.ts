@@ -1,7 +1,8 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { resetTypesStore, useTypes } from '../composables/useTypes'
-import { useToasts } from '../composables/useToasts'
+import { toastText, useToasts } from '../composables/useToasts'
+import type { Translate } from '../composables/useErrorText'
 import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
 import { mountWithI18n } from '../test/mountWithI18n'
 import TypeRow from './TypeRow.vue'
@@ -30,11 +31,22 @@ describe('TypeRow', () => {
     server.on('GET', '/api/v1/types/1', () => ({ body: makeType(1, 'Orks', { PAINTING: 1 }) }))
     const store = useTypes()
     await store.load()
-    const { wrapper } = mountWithI18n(TypeRow, { props: { type: store.types.value[0] } }, 'ru')
+    const { wrapper, i18n } = mountWithI18n(TypeRow, { props: { type: store.types.value[0] } }, 'ru')
     await wrapper.get('[data-testid="quick-PRIMING"]').trigger('click')
     await flushPromises()
     expect(server.calls.find((c) => c.method === 'POST')?.body).toEqual({ from_stage: 'PRIMING', to_stage: 'PAINTING', qty: 1 })
     expect(store.types.value[0].counts.PAINTING).toBe(1)
-    expect(useToasts().toasts.value.at(-1)?.text).toContain('доступно только 0')
+    const toast = useToasts().toasts.value.at(-1)!
+    expect(toast.kind).toBe('error')
+    expect(toastText(toast, i18n.global.t as Translate)).toBe('«Orks»: в этапе «Грунтовка» осталось 0, ничего не переведено.')
+  })
+
+  it('labels the quick button with the target stage and keeps the full sentence for assistive tech', () => {
+    const { wrapper } = mountWithI18n(TypeRow, { props: { type: makeType(1, 'Orks', { IN_BOX: 2 }) } }, 'ru')
+    const button = wrapper.get('[data-testid="quick-IN_BOX"]')
+    // The stage name is its own span so that CSS can hide it below 480 px.
+    expect(button.findAll('span').map((span) => span.text())).toEqual(['+1 →', 'Сборка'])
+    expect(button.attributes('title')).toBe('Перевести одну миниатюру «Orks» из этапа «В коробке» в «Сборка»')
+    expect(button.attributes('style')).toContain('--next-color: var(--stage-BUILDING)')
   })
 })

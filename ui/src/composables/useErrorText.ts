@@ -6,7 +6,7 @@ import codes from '../api/error-codes.json'
 export const ERROR_CODES: readonly string[] = [...codes.contract, ...codes.bridge, ...codes.client]
 export const IMPORT_RULES: readonly string[] = codes.import_rules
 
-type Translate = (key: string, named?: Record<string, unknown>) => string
+export type Translate = (key: string, named?: Record<string, unknown>) => string
 
 export function errorParams(error: ApiError, t: Translate): Record<string, unknown> {
   const params: Record<string, unknown> = { ...error.params }

@@ -73,6 +73,24 @@ describe('useMoveForm', () => {
     expect(form.qtyText.value).toBe('2')
   })
 
+  it('keeps a submitted "from" that a conflict emptied, showing 0 available there', async () => {
+    const source = ref(counts({ IN_BOX: 3, BUILDING: 1 }))
+    const form = useMoveForm(source, 'IN_BOX')
+    form.qtyText.value = '3'
+    form.keepFrom()
+    source.value = counts({ BUILDING: 4 })
+    await nextTick()
+    expect(form.from.value).toBe('IN_BOX')
+    expect(form.fromOptions.value).toEqual(['IN_BOX', 'BUILDING'])
+    expect(form.available.value).toBe(0)
+    expect(form.canSubmit.value).toBe(false)
+    // Picking another stage lets the empty one go.
+    form.from.value = 'BUILDING'
+    await nextTick()
+    expect(form.fromOptions.value).toEqual(['BUILDING'])
+    expect(form.available.value).toBe(4)
+  })
+
   it('honours a preferred starting stage', () => {
     const form = useMoveForm(ref(counts({ IN_BOX: 1, PAINTING: 2 })), 'PAINTING')
     expect(form.from.value).toBe('PAINTING')

@@ -8,12 +8,16 @@ export function parseQty(text: string, max: number): number | null {
   return parseCount(text, 1, max)
 }
 
-export function movableStages(counts: Counts): Stage[] {
-  return STAGES.filter((stage) => stage !== 'DONE' && counts[stage] > 0)
+/** Stages holding miniatures, plus the one the user chose even if it has just run empty. */
+export function movableStages(counts: Counts, kept: Stage | null = null): Stage[] {
+  return STAGES.filter((stage) => stage !== 'DONE' && (counts[stage] > 0 || stage === kept))
 }
 
 export function useMoveForm(counts: Ref<Counts>, preferredFrom?: Stage) {
-  const fromOptions = computed(() => movableStages(counts.value))
+  // A submitted "from" stays selectable after a conflict empties it, so the form does not
+  // silently switch stages under the user's error message.
+  const kept = ref<Stage | null>(null)
+  const fromOptions = computed(() => movableStages(counts.value, kept.value))
   const from = ref<Stage | null>(null)
   const to = ref<Stage | null>(null)
   const qtyText = ref('1')
@@ -35,11 +39,36 @@ export function useMoveForm(counts: Ref<Counts>, preferredFrom?: Stage) {
   }
 
   watch([fromOptions, from], settle, { immediate: true })
+  watch(from, (stage) => {
+    if (stage !== kept.value) kept.value = null
+  })
+
+  /** Hold on to the current "from" until the user picks another one. */
+  function keepFrom(): void {
+    kept.value = from.value
+  }
+
+  function releaseFrom(): void {
+    kept.value = null
+  }
 
   function request() {
     if (!canSubmit.value || !from.value || !to.value || qty.value === null) return null
     return { from: from.value, to: to.value, qty: qty.value }
   }
 
-  return { from, to, qtyText, fromOptions, toOptions, available, qty, qtyInvalid, canSubmit, request }
+  return {
+    from,
+    to,
+    qtyText,
+    fromOptions,
+    toOptions,
+    available,
+    qty,
+    qtyInvalid,
+    canSubmit,
+    request,
+    keepFrom,
+    releaseFrom,
+  }
 }

@@ -70,4 +70,18 @@ describe('plurals', () => {
     expect(english.t('common.miniatures', 1)).toBe('1 miniature')
     expect(english.t('common.miniatures', 7)).toBe('7 miniatures')
   })
+
+  it('reads right at one in the delete and replace warnings', () => {
+    const ru = createAppI18n('ru').global
+    const en = createAppI18n('en').global
+    const lost = (g: typeof ru, m: number, e: number) =>
+      g.t('type.deleteConfirmText', { miniatures: g.t('common.miniatures', m), entries: g.t('common.entries', e) })
+    expect(lost(ru, 1, 1)).toBe('Удалятся: 1 миниатюра и 1 запись истории. Это нельзя отменить.')
+    expect(lost(ru, 5, 2)).toBe('Удалятся: 5 миниатюр и 2 записи истории. Это нельзя отменить.')
+    expect(lost(en, 1, 1)).toBe('1 miniature and 1 history entry will be lost. This cannot be undone.')
+    const replace = (g: typeof ru, n: number) => g.t('backup.replaceWarning', { types: g.t('common.types', n) })
+    expect(replace(ru, 1)).toBe('Замена удалит все текущие типы: 1 тип.')
+    expect(replace(ru, 3)).toBe('Замена удалит все текущие типы: 3 типа.')
+    expect(replace(en, 1)).toBe('Replacing deletes every type you have now: 1 type.')
+  })
 })

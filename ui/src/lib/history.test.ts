@@ -54,12 +54,21 @@ describe('HistoryList', () => {
     expect(rows[0].get('[data-testid="history-stages"]').text()).toBe('Building → Done')
     expect(rows[1].get('[data-testid="history-times"]').text()).toBe('×3')
     expect(rows[2].get('[data-testid="history-qty"]').text()).toBe('+10')
-    expect(rows[2].get('[data-testid="history-stages"]').text()).toBe('Added to In box')
+    expect(rows[2].get('[data-testid="history-stages"]').text()).toBe('Bought → In box')
     i18n.global.locale.value = 'ru'
     await wrapper.vm.$nextTick()
     expect(rows[0].get('[data-testid="history-stages"]').text()).toBe('Сборка → Готово')
-    expect(wrapper.findAll('[data-testid="history-row"]')[2].get('[data-testid="history-stages"]').text()).toBe('Добавлено: В коробке')
+    expect(wrapper.findAll('[data-testid="history-row"]')[2].get('[data-testid="history-stages"]').text()).toBe('Куплено → В коробке')
     expect(wrapper.get('[data-testid="history-relative"]').text()).toMatch(/назад|через/)
+  })
+
+  it('dates a grouped row by its last move and keeps the first in the tooltip', () => {
+    const { wrapper } = mountWithI18n(HistoryList, { props: { groups: groups.map((g) => ({ ...g })) } })
+    const time = wrapper.findAll('[data-testid="history-time"]')
+    expect(time[1].attributes('datetime')).toBe('2026-11-02T18:33:00Z')
+    expect(time[1].text()).toBe(formatDateTime('2026-11-02T18:33:00Z', 'en'))
+    expect(time[1].attributes('title')).toBe(`First move: ${formatDateTime('2026-11-02T18:30:00Z', 'en')}`)
+    expect(time[0].attributes('title')).toBeUndefined()
   })
 
   it('says when there is no history', () => {

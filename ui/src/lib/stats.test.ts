@@ -15,8 +15,9 @@ describe('progress data', () => {
   })
 
   it('tells whether the pile shrinks this (UTC) month', () => {
+    expect(currentMonthTrend({ ...stats, months: [] })).toBeNull()
     expect(currentMonthTrend(stats, new Date('2026-11-30T23:00:00Z'))).toEqual({ kind: 'shrinking', added: 0, finished: 5 })
-    expect(currentMonthTrend(stats, new Date('2026-10-02T00:00:00Z')).kind).toBe('growing')
+    expect(currentMonthTrend(stats, new Date('2026-10-02T00:00:00Z'))?.kind).toBe('growing')
     expect(currentMonthTrend(stats, new Date('2026-12-01T00:00:00Z'))).toEqual({ kind: 'steady', added: 0, finished: 0 })
   })
 })

@@ -18,7 +18,9 @@ export function chartSeries(stats: Stats, locale: string): ChartSeries {
 
 export type Trend = { kind: 'shrinking' | 'growing' | 'steady'; added: number; finished: number }
 
-export function currentMonthTrend(stats: Stats, now: Date = new Date()): Trend {
+/** Null while nothing ever happened: the empty state says it better than "added 0, finished 0". */
+export function currentMonthTrend(stats: Stats, now: Date = new Date()): Trend | null {
+  if (stats.months.length === 0) return null
   const key = now.toISOString().slice(0, 7) // the API counts calendar months in UTC
   const month = stats.months.find((m) => m.month === key)
   const added = month?.added ?? 0
