@@ -20,6 +20,7 @@ from backend import __version__, errors
 from backend.api import api_router
 from backend.db import make_engine, make_session_factory
 from backend.guards import GuardMiddleware
+from backend.services.snapshot_cache import SnapshotCache
 from backend.settings import Settings
 from backend.validation import to_app_error
 
@@ -56,6 +57,7 @@ def create_app(
         session_factory = make_session_factory(engine)
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.type_list_cache = SnapshotCache()
 
     app.include_router(api_router)
     _add_error_handlers(app)

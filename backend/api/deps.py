@@ -8,6 +8,7 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
+from backend.services.snapshot_cache import SnapshotCache
 from backend.settings import Settings
 
 # PostgreSQL `integer` ids: anything outside this range is simply an unknown type.
@@ -28,7 +29,13 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_type_list_cache(request: Request) -> SnapshotCache:
+    cache: SnapshotCache = request.app.state.type_list_cache
+    return cache
+
+
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+TypeListCache = Annotated[SnapshotCache, Depends(get_type_list_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -1,8 +1,9 @@
 """Types, their moves and their history."""
 
 from fastapi import APIRouter, Response, status
+from pydantic_core import to_json
 
-from backend.api.deps import SessionDep, TypeId
+from backend.api.deps import SessionDep, TypeId, TypeListCache
 from backend.api.responses import error_responses, json_response
 from backend.schemas import (
     AddMiniatures,
@@ -22,8 +23,13 @@ ONE_TYPE = error_responses(400, 404)
 
 
 @router.get("", response_model=list[TypeOut], responses=BAD_REQUEST)
-def list_types(session: SessionDep, q: str | None = None) -> Response:
-    return json_response(types.list_types(session=session, q=q))
+def list_types(session: SessionDep, cache: TypeListCache, q: str | None = None) -> Response:
+    if q:
+        return json_response(types.list_types(session=session, q=q))
+    # The whole list is what the app asks for most (on every focus of the window): reused
+    # until something changes.
+    answer = cache.get(session, lambda: to_json(types.list_types(session=session)))
+    return Response(answer, media_type="application/json")
 
 
 @router.post("", response_model=TypeOut, status_code=status.HTTP_201_CREATED, responses=BAD_REQUEST)
