@@ -61,8 +61,6 @@ def _forward(to_stage: Stage, info: ValidationInfo) -> Stage:
     return to_stage
 
 
-BackupName = Name
-
 # ISO 8601 date and time with a zone, as exported; pydantic alone would also take a number of
 # seconds written as a string ("1700000000").
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})")
@@ -106,7 +104,7 @@ class BackupEvent(TypedDict):
 class BackupType(BaseModel):
     model_config = STRICT
 
-    name: BackupName
+    name: Name
     created_at: BackupTime | None = None
     counts: dict[StageField, Count] | None = None
     history: list[BackupEvent] | None = None
@@ -221,7 +219,7 @@ def _position(document: Any, loc: Sequence[int | str]) -> tuple[int, ...]:
     return tuple(position)
 
 
-_NAME: TypeAdapter[str] = TypeAdapter(BackupName)
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
 
 
 def _valid_name(value: Any) -> str | None:
