@@ -21,3 +21,22 @@ export function useFormError(inputs: WatchSource[]) {
   if (getCurrentScope()) onScopeDispose(stop)
   return error
 }
+
+// A form's submission: one at a time, its error kept (and cleared) as above.
+export function useFormAction(inputs: WatchSource[]) {
+  const error = useFormError(inputs)
+  const busy = ref(false)
+  async function run(action: () => Promise<void>): Promise<void> {
+    if (busy.value) return
+    busy.value = true
+    error.value = null
+    try {
+      await action()
+    } catch (failure) {
+      error.value = failure
+    } finally {
+      busy.value = false
+    }
+  }
+  return { error, busy, run }
+}
