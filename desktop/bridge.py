@@ -16,9 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+from backend.guards import MAX_BODY_BYTES
+
 log = logging.getLogger(__name__)
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+# The server's own limit on an import body: a larger file could never be imported.
+MAX_IMPORT_BYTES = MAX_BODY_BYTES
 JSON_FILTER = ("JSON backup (*.json)", "All files (*.*)")
 
 DialogKind = Literal["save", "open"]

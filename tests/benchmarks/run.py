@@ -21,7 +21,7 @@ from tests.benchmarks import floor
 from tests.benchmarks.measure import PeakMemory, concurrent, percentile, timed, timed_each
 from tests.benchmarks.report import Metric, print_table, write_results
 from tests.benchmarks.seed import BIG_TYPE_NAME, backup_bytes
-from tests.dbserver import _libpq
+from tests.dbserver import libpq_url
 from tests.resilience.processes import AppServer, Cluster, Launcher
 
 HERE = Path(__file__).resolve().parent
@@ -51,7 +51,7 @@ class Bench:
     def __init__(self, cluster: Cluster, database_url: str, data_dir: Path) -> None:
         self.cluster = cluster
         self.database_url = database_url
-        self.libpq_url = _libpq(database_url)
+        self.libpq_url = libpq_url(database_url)
         self.server = AppServer(database_url, data_dir)
         self.metrics: list[Metric] = []
         self.type_ids: list[int] = []
@@ -341,7 +341,7 @@ def machine(database_url: str) -> dict[str, str | int]:
             if line.startswith("model name")
         ]
         cpu = names[0] if names else cpu
-    with psycopg.connect(_libpq(database_url)) as conn:
+    with psycopg.connect(libpq_url(database_url)) as conn:
         row = conn.execute("SHOW server_version").fetchone()
     return {
         "date": datetime.date.today().isoformat(),
