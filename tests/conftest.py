@@ -5,6 +5,7 @@
 - `live_server`: a real uvicorn on a free loopback port, for browser and process tests.
 """
 
+import hashlib
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -23,6 +24,17 @@ from tests.dbserver import create_database, drop_database, postgres_server
 
 BASE_URL = "http://127.0.0.1"
 TABLES = "miniature_types, stage_counts, history_events"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # As root the embedded PostgreSQL runs as another user that must traverse every parent of
+    # its data folder, while pytest resets the shared /tmp/pytest-of-<user> to 0700 whenever a
+    # run starts: a run in another checkout would lock this one's servers out. So each
+    # checkout keeps its own base folder (emptied at the start of each run, as pytest's is).
+    if config.option.basetemp is None:
+        digest = hashlib.sha256(str(config.rootpath).encode()).hexdigest()[:10]
+        config.option.basetemp = f"/tmp/miniatures-pytest-{digest}"
 
 
 @pytest.fixture(scope="session")
