@@ -39,6 +39,7 @@ BadHost = _error("BadHost", "ERR_BAD_HOST")
 CountLimit = _error("CountLimit", "ERR_COUNT_LIMIT")
 TypeNotFound = _error("TypeNotFound", "ERR_TYPE_NOT_FOUND", 404)
 NotFound = _error("NotFound", "ERR_NOT_FOUND", 404)
+BackupNotFound = _error("BackupNotFound", "ERR_BACKUP_NOT_FOUND", 404)
 MethodNotAllowed = _error("MethodNotAllowed", "ERR_METHOD_NOT_ALLOWED", 405)
 ImportTooLarge = _error("ImportTooLarge", "ERR_IMPORT_TOO_LARGE", 413)
 UnsupportedMediaType = _error("UnsupportedMediaType", "ERR_UNSUPPORTED_MEDIA_TYPE", 415)
@@ -62,6 +63,7 @@ ALL_ERRORS: tuple[type[AppError], ...] = (
     CountLimit,
     TypeNotFound,
     NotFound,
+    BackupNotFound,
     MethodNotAllowed,
     ImportTooLarge,
     UnsupportedMediaType,

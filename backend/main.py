@@ -2,6 +2,8 @@
 
 import gc
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,8 @@ from backend import __version__, errors
 from backend.api import api_router
 from backend.db import make_engine, make_session_factory
 from backend.guards import GuardMiddleware
+from backend.services.copies import BackupStore
+from backend.services.daily_copies import Clock, DailyCopies
 from backend.services.snapshot_cache import SnapshotCache
 from backend.settings import Settings
 from backend.validation import to_app_error
@@ -39,10 +43,29 @@ def create_app(
     *,
     engine: Engine | None = None,
     session_factory: sessionmaker[Session] | None = None,
+    daily_copies: bool = True,
+    clock: Clock | None = None,
 ) -> FastAPI:
+    """The app; `daily_copies=False` leaves out the daily copy's thread (tests that share one
+    connection between the app and themselves), `clock` replaces the wall clock it runs on."""
     settings = settings or Settings()
     gc.set_threshold(*GC_THRESHOLD)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store: BackupStore = app.state.backups
+        store.remove_partials()
+        schedule = DailyCopies(store, app.state.session_factory, clock) if daily_copies else None
+        if schedule is not None:
+            schedule.start()
+        try:
+            yield
+        finally:
+            if schedule is not None:
+                schedule.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Miniatures Progress Tracker",
         version=__version__,
         openapi_url="/api/openapi.json",
@@ -58,6 +81,7 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.type_list_cache = SnapshotCache()
+    app.state.backups = BackupStore(settings.backups_dir)
 
     app.include_router(api_router)
     _add_error_handlers(app)

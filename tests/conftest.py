@@ -6,6 +6,7 @@
 """
 
 import hashlib
+import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -82,6 +83,14 @@ def settings(pg_url: str, data_dir: Path) -> Settings:
     return Settings(database_url=pg_url, data_dir=data_dir)
 
 
+@pytest.fixture
+def backups_dir(settings: Settings) -> Iterator[Path]:
+    """The shared data folder's backups/, empty before and after the test."""
+    shutil.rmtree(settings.backups_dir, ignore_errors=True)
+    yield settings.backups_dir
+    shutil.rmtree(settings.backups_dir, ignore_errors=True)
+
+
 def empty_tables(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
@@ -94,7 +103,7 @@ def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
     factory = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
-    app = create_app(settings, session_factory=factory)
+    app = create_app(settings, session_factory=factory, daily_copies=False)
     try:
         with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as test_client:
             yield test_client
@@ -105,7 +114,7 @@ def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
 
 @pytest.fixture
 def committed_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings, engine=engine)
+    app = create_app(settings, engine=engine, daily_copies=False)
     try:
         with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as test_client:
             yield test_client
@@ -125,7 +134,10 @@ def live_server(engine: Engine, settings: Settings) -> Iterator[str]:
     """A real server in a thread; the URL it serves, e.g. http://127.0.0.1:54321."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings, engine=engine), host="127.0.0.1", port=port, log_level="warning"
+        create_app(settings, engine=engine, daily_copies=False),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from backend.api import backup, health, stats, types
+from backend.api import backup, backups, health, stats, types
 from backend.api.responses import COMMON_ERRORS
 
 api_router = APIRouter(prefix="/api/v1", responses=COMMON_ERRORS)
@@ -10,3 +10,4 @@ api_router.include_router(health.router)
 api_router.include_router(types.router)
 api_router.include_router(stats.router)
 api_router.include_router(backup.router)
+api_router.include_router(backups.router)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from backend.api.deps import SessionDep, SettingsDep
+from backend.api.deps import BackupsDep, SessionDep
 from backend.guards import MAX_BODY_BYTES
 from backend.schemas import ErrorBody
 from backend.services import backup
@@ -87,7 +87,7 @@ def export_backup(session: SessionDep) -> StreamingResponse:
 def import_backup(
     body: RawBody,
     session: SessionDep,
-    settings: SettingsDep,
+    copies: BackupsDep,
     mode: Annotated[
         ImportMode, Query(description="merge: add to what is there; replace: empty it first")
     ] = ImportMode.MERGE,
@@ -101,5 +101,5 @@ def import_backup(
         backup=document,
         mode=mode,
         dry_run=dry_run,
-        backups_dir=settings.backups_dir,
+        copies=copies,
     )

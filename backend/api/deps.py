@@ -8,6 +8,7 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
+from backend.services.copies import BackupStore
 from backend.services.snapshot_cache import SnapshotCache
 from backend.settings import Settings
 
@@ -34,9 +35,15 @@ def get_type_list_cache(request: Request) -> SnapshotCache:
     return cache
 
 
+def get_backups(request: Request) -> BackupStore:
+    store: BackupStore = request.app.state.backups
+    return store
+
+
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 TypeListCache = Annotated[SnapshotCache, Depends(get_type_list_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+BackupsDep = Annotated[BackupStore, Depends(get_backups)]
 
 
 def _plain_number(value: object) -> object:

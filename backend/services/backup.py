@@ -7,13 +7,10 @@ Import: under table locks, bulk statements for types and counts and COPY for the
 
 import json
 import logging
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, exists, func, select, text
@@ -25,10 +22,10 @@ from backend.names import name_key
 from backend.services.backup_format import FORMAT, VERSION, BackupFile
 from backend.stages import MAX_COUNT, STAGES
 
-log = logging.getLogger("miniatures.backup")
+if TYPE_CHECKING:
+    from backend.services.copies import BackupStore
 
-SAFETY_COPY_PREFIX = "before-import-"
-SAFETY_COPIES_KEPT = 10
+log = logging.getLogger("miniatures.backup")
 
 
 class ImportMode(StrEnum):
@@ -44,7 +41,7 @@ class ImportSummary(BaseModel):
         default=None,
         description="File name of the copy of the database written before this import, in "
         "the data folder's backups/ (null for a dry run or when the database was empty).",
-        examples=["before-import-2026-11-26T100000.123456Z.json"],
+        examples=["before-import-2026-11-26T100000Z.json"],
     )
 
 
@@ -99,8 +96,17 @@ def _type_json(row: Any) -> str:
     )
 
 
-def export_chunks(*, session: Session, exported_at: datetime) -> Iterator[bytes]:
-    """The backup document in pieces, one per type, in name order; events in time order."""
+def export_chunks(
+    *,
+    session: Session,
+    exported_at: datetime,
+    copy_info: Callable[[int, int], dict[str, Any]] | None = None,
+) -> Iterator[bytes]:
+    """The backup document in pieces, one per type, in name order; events in time order.
+
+    `copy_info(types, miniatures)`, when given, is written last as the `"copy"` key: what an
+    automatic copy records about itself (import ignores it).
+    """
     yield (
         "{\n"
         f'  "format": "{FORMAT}",\n'
@@ -111,10 +117,16 @@ def export_chunks(*, session: Session, exported_at: datetime) -> Iterator[bytes]
     # A server-side cursor: rows arrive in batches, not as one list of the whole database.
     rows = session.execute(_EXPORT_QUERY.execution_options(yield_per=200))
     separator = "\n"
+    types = miniatures = 0
     for row in rows:
         yield (separator + _type_json(row)).encode()
         separator = ",\n"
-    yield ("]\n}\n" if separator == "\n" else "\n  ]\n}\n").encode()
+        types += 1
+        miniatures += sum(row[2 : 2 + len(STAGES)])
+    closing = "]" if separator == "\n" else "\n  ]"
+    if copy_info is not None:
+        closing += f',\n  "copy": {json.dumps(copy_info(types, miniatures))}'
+    yield (closing + "\n}\n").encode()
 
 
 def _hold_off_writers(session: Session) -> None:
@@ -128,38 +140,8 @@ def _hold_off_writers(session: Session) -> None:
     session.execute(text("LOCK TABLE miniature_types IN EXCLUSIVE MODE"))
 
 
-@contextmanager
-def _safety_copy(session: Session, backups_dir: Path, wanted: bool) -> Iterator[str | None]:
-    """Writes the current state to a temporary file; kept only when the import succeeds."""
-    if not wanted or not session.scalar(select(exists().select_from(MiniatureType))):
-        yield None
-        return
-    now = datetime.now(UTC)
-    name = f"{SAFETY_COPY_PREFIX}{now:%Y-%m-%dT%H%M%S.%f}Z.json"
-    backups_dir.mkdir(parents=True, exist_ok=True)
-    partial = backups_dir / f".{name}.partial"
-    try:
-        with partial.open("wb") as file:
-            _write_all(file, export_chunks(session=session, exported_at=now))
-        yield name
-        os.replace(partial, backups_dir / name)
-    finally:
-        partial.unlink(missing_ok=True)
-    _prune(backups_dir)
-
-
-def _write_all(file: IO[bytes], chunks: Iterator[bytes]) -> None:
-    for chunk in chunks:
-        file.write(chunk)
-    file.flush()
-    os.fsync(file.fileno())
-
-
-def _prune(backups_dir: Path) -> None:
-    """Keeps the newest safety copies; their names sort by time."""
-    copies = sorted(backups_dir.glob(f"{SAFETY_COPY_PREFIX}*.json"))
-    for old in copies[:-SAFETY_COPIES_KEPT]:
-        old.unlink(missing_ok=True)
+def has_data(session: Session) -> bool:
+    return bool(session.scalar(select(exists().select_from(MiniatureType))))
 
 
 def import_backup(
@@ -168,16 +150,20 @@ def import_backup(
     backup: BackupFile,
     mode: ImportMode,
     dry_run: bool,
-    backups_dir: Path,
+    copies: "BackupStore",
 ) -> ImportSummary:
     """Applies a validated backup in a savepoint; a dry run rolls it back, writing nothing."""
     replace = mode is ImportMode.REPLACE
     changes_data = replace or bool(backup.types)
     with session.begin_nested() as savepoint:
         _hold_off_writers(session)
-        with _safety_copy(session, backups_dir, changes_data and not dry_run) as copy_name:
+        if changes_data and not dry_run and has_data(session):
+            # Written under the import's lock before anything changes; kept if it succeeds.
+            with copies.before_import(session) as copy:
+                summary = _apply(session, backup, replace=replace)
+            summary.safety_copy = copy.entry.name
+        else:
             summary = _apply(session, backup, replace=replace)
-            summary.safety_copy = copy_name
         if dry_run:
             savepoint.rollback()
     # What happened, never what the file holds.

@@ -55,7 +55,11 @@ def test_loopback_hosts_are_accepted(client: TestClient) -> None:
 def test_configured_host_is_accepted(settings, engine) -> None:  # type: ignore[no-untyped-def]
     from backend.main import create_app
 
-    app = create_app(settings.model_copy(update={"allowed_hosts": ["nas.home"]}), engine=engine)
+    app = create_app(
+        settings.model_copy(update={"allowed_hosts": ["nas.home"]}),
+        engine=engine,
+        daily_copies=False,
+    )
     with TestClient(app, base_url="http://nas.home:8000") as other:
         assert other.get("/api/v1/health").status_code == 200
 
@@ -136,7 +140,9 @@ def test_configured_hosts_may_carry_a_port_or_be_bare_ipv6(settings, engine) -> 
     from backend.main import create_app
 
     configured = settings.model_copy(update={"allowed_hosts": ["nas.home:8000", "fe80::1"]})
-    with TestClient(create_app(configured, engine=engine), base_url="http://127.0.0.1") as other:
+    with TestClient(
+        create_app(configured, engine=engine, daily_copies=False), base_url="http://127.0.0.1"
+    ) as other:
         for host in ("nas.home:8000", "nas.home", "[fe80::1]:8000"):
             assert other.get("/api/v1/health", headers={"Host": host}).status_code == 200, host
         assert other.get("/api/v1/health", headers={"Host": "fe80::2"}).status_code == 400

@@ -1,0 +1,57 @@
+"""The app's own copies: list them, take one now, restore one (as a replace import)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from backend.api.deps import BackupsDep, SessionDep
+from backend.api.responses import error_responses
+from backend.schemas import ErrorBody
+from backend.services import backup
+from backend.services.backup import ImportMode, ImportSummary
+from backend.services.backup_format import parse_backup
+from backend.services.copies import BackupEntry, BackupList, CopyKind
+
+router = APIRouter(prefix="/backups", tags=["backups"])
+
+
+@router.get("", response_model=BackupList)
+def list_backups(copies: BackupsDep) -> BackupList:
+    return BackupList(backups=copies.listed())
+
+
+@router.post("", status_code=201, response_model=BackupEntry)
+def take_backup(session: SessionDep, copies: BackupsDep) -> BackupEntry:
+    return copies.write(session=session, kind=CopyKind.MANUAL)
+
+
+# `:path` so that a name with slashes, encoded or not, still reaches the route and gets the
+# contract's answer; the name is only compared with the listing's, never used as a path.
+@router.post(
+    "/{name:path}/restore",
+    response_model=ImportSummary,
+    responses={
+        **error_responses(404),
+        400: {
+            "model": ErrorBody,
+            "description": "ERR_IMPORT_INVALID or ERR_IMPORT_LIMIT if the copy no longer "
+            "reads as a backup (edited by hand); nothing was changed.",
+        },
+    },
+)
+def restore_backup(
+    name: Annotated[str, Path(description="A name that GET /backups lists")],
+    session: SessionDep,
+    copies: BackupsDep,
+    dry_run: Annotated[
+        bool, Query(description="check everything and answer the summary, changing nothing")
+    ] = False,
+) -> ImportSummary:
+    document = parse_backup(copies.read(name))
+    return backup.import_backup(
+        session=session,
+        backup=document,
+        mode=ImportMode.REPLACE,
+        dry_run=dry_run,
+        copies=copies,
+    )
