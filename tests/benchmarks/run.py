@@ -9,6 +9,7 @@ import os
 import platform
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ import httpx
 import psycopg
 
 from backend.db import upgrade_database
+from backend.services.copies import STATE_QUERY as COPY_STATE_QUERY
 from tests.benchmarks import floor
 from tests.benchmarks.measure import PeakMemory, concurrent, percentile, timed, timed_each
 from tests.benchmarks.report import Metric, print_table, write_results
@@ -231,6 +233,69 @@ class Bench:
             )
         ]
 
+    def copies(self) -> list[Metric]:
+        """A manual copy of the whole data set, what the daily check costs, and moves made
+        while copies are being written (against the one-client move p95 of this run)."""
+        with self.client() as client:
+            samples = timed(lambda: ok(client.post(f"{API}/backups"), 201), 5, warmup=1)
+            size = ok(client.get(f"{API}/backups")).json()["backups"][0]["bytes"]
+            listing = timed(lambda: ok(client.get(f"{API}/backups")), 100)
+        state = timed(self.data_state, 20, warmup=2)
+
+        writing = threading.Event()
+        during: list[float] = []
+
+        def copy_again_and_again() -> None:
+            with self.client() as client:
+                while writing.is_set():
+                    ok(client.post(f"{API}/backups"), 201)
+
+        body = self.move_body()
+        writing.set()
+        copier = threading.Thread(target=copy_again_and_again)
+        copier.start()
+        try:
+            with self.client() as client:
+                ids = [self.type_ids[(n * 17) % len(self.type_ids)] for n in range(600)]
+                during = timed_each(
+                    lambda i: ok(client.post(f"{API}/types/{i}/move", content=body, headers=JSON)),
+                    ids,
+                )
+        finally:
+            writing.clear()
+            copier.join()
+        baseline = next(
+            (m.value for m in self.metrics if m.name == "move p95, one client" and m.value), None
+        )
+        ratio = f"; {ms(during, 95) / baseline:.1f}x the move p95 without" if baseline else ""
+        return [
+            Metric(
+                "manual copy (1001 types, 110k events)",
+                statistics.median(samples) / 1000,
+                "s",
+                goal=1,
+                note=f"POST /backups, median of 5, max {max(samples) / 1000:.2f} s, "
+                f"{size / 1e6:.1f} MB written and fsynced",
+            ),
+            Metric(
+                "daily check: has anything changed",
+                statistics.median(state),
+                "ms",
+                note="the data's fingerprint, compared with the newest copy's; median of 20",
+            ),
+            Metric("GET /backups p95 (10 copies)", ms(listing, 95), "ms"),
+            Metric(
+                "move p95 while copies are written",
+                ms(during, 95),
+                "ms",
+                note=f"p50 {ms(during, 50):.2f} ms, {len(during)} moves{ratio}",
+            ),
+        ]
+
+    def data_state(self) -> None:
+        with psycopg.connect(self.libpq_url) as conn:
+            conn.execute(str(COPY_STATE_QUERY)).fetchone()
+
     def imports(self, first: float | None) -> list[Metric]:
         assert first is not None
         runs = [first]
@@ -306,6 +371,7 @@ class Bench:
                 (["move p95, one client", f"moves/s, {CLIENTS} clients"], self.moves),
                 (["history p95 (10k events)"], self.history),
                 (["export (1001 types, 110k events)"], self.export),
+                (["manual copy (1001 types, 110k events)"], self.copies),
                 (
                     ["import (1001 types, 110k events), empty DB"],
                     lambda: self.imports(first_import),
@@ -326,6 +392,7 @@ GOALS: dict[str, tuple[float, str, bool]] = {
     f"moves/s, {CLIENTS} clients": (500, "/s", True),
     "history p95 (10k events)": (30, "ms", False),
     "export (1001 types, 110k events)": (0.5, "s", False),
+    "manual copy (1001 types, 110k events)": (1, "s", False),
     "import (1001 types, 110k events), empty DB": (1, "s", False),
     "warm start to healthy": (1.5, "s", False),
 }
