@@ -47,6 +47,23 @@ describe('api client', () => {
     stop()
   })
 
+  it('fills the path from the schema and sends the body as JSON', async () => {
+    server.on('POST', '/api/v1/types/7/move', () => ({ body: { id: 7 } }))
+    await api.moveMiniatures(7, { from_stage: 'IN_BOX', to_stage: 'BUILDING', qty: 2 })
+    expect(server.calls[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/types/7/move',
+      body: { from_stage: 'IN_BOX', to_stage: 'BUILDING', qty: 2 },
+    })
+  })
+
+  it('reports an unreachable server as ERR_NETWORK and shows the offline banner', async () => {
+    server.offline(true)
+    await expect(api.listTypes()).rejects.toMatchObject({ code: 'ERR_NETWORK' })
+    expect(connectionState.value).toBe('offline')
+    server.offline(false)
+  })
+
   it('reads the file name from Content-Disposition', () => {
     const response = new Response('{}', { headers: { 'Content-Disposition': 'attachment; filename="miniatures-2026-11-26.json"' } })
     expect(attachmentName(response)).toBe('miniatures-2026-11-26.json')

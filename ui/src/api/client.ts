@@ -1,16 +1,10 @@
-// A thin typed fetch wrapper: every failure becomes an ApiError carrying the contract's code.
+// The HTTP API through a client typed from the generated OpenAPI schema: paths and shapes are
+// written once, in the backend. Every failure becomes an ApiError carrying the contract's code.
+import createClient from 'openapi-fetch'
 import type { Stage } from '../stages'
 import { markDown, markOnline } from './connection'
-import type {
-  AddRequest,
-  History,
-  ImportSummary,
-  MiniType,
-  MoveRequest,
-  Stats,
-  TypeCreate,
-  TypeList,
-} from './types'
+import type { paths } from './schema'
+import type { AddRequest, ImportMode, MoveRequest, TypeCreate } from './types'
 
 export type ErrorParams = Record<string, unknown>
 
@@ -25,96 +19,84 @@ export class ApiError extends Error {
   }
 }
 
-type Query = Record<string, string | boolean | undefined>
+const http = createClient<paths>({
+  baseUrl: globalThis.location?.origin ?? '',
+  cache: 'no-store',
+  // Looked up on each call, not once: tests stand in their own fetch.
+  fetch: (request) => globalThis.fetch(request),
+})
 
-interface RequestOptions {
-  json?: unknown
-  text?: string
-  query?: Query
+interface Answer<T> {
+  data?: T
+  error?: unknown
+  response: Response
 }
 
-const BASE = '/api/v1'
-
-function buildUrl(path: string, query?: Query): string {
-  const search = new URLSearchParams()
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined) search.set(key, String(value))
-  }
-  const qs = search.toString()
-  return `${BASE}${path}${qs ? `?${qs}` : ''}`
-}
-
-async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const body = options.text ?? (options.json === undefined ? undefined : JSON.stringify(options.json))
-  let response: Response
+/** The answer's data, or an ApiError; keeps the connection banner in step either way. */
+async function settle<T>(call: Promise<Answer<T>>): Promise<{ data: T; response: Response }> {
+  let answer: Answer<T>
   try {
-    response = await fetch(buildUrl(path, options.query), {
-      method,
-      body,
-      cache: 'no-store',
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    })
+    answer = await call
   } catch {
     markDown('offline')
     throw new ApiError('ERR_NETWORK')
   }
+  const { response } = answer
   if (response.ok) {
     markOnline()
-    return response
+    return { data: answer.data as T, response }
   }
-  const error = await readError(response)
+  const error = toApiError(answer.error, response.status)
   if (error.code === 'ERR_DATABASE_UNAVAILABLE') markDown('database')
+  else if (error.code === 'ERR_NETWORK') markDown('offline')
   else markOnline()
   throw error
 }
 
-async function readError(response: Response): Promise<ApiError> {
-  try {
-    const body: unknown = await response.json()
-    if (body && typeof body === 'object' && 'code' in body && typeof body.code === 'string') {
-      const params = 'params' in body && body.params && typeof body.params === 'object'
-      return new ApiError(body.code, params ? (body.params as ErrorParams) : {}, response.status)
-    }
-  } catch {
-    // not the error envelope: a proxy or a dying server answered
+function toApiError(body: unknown, status: number): ApiError {
+  if (body && typeof body === 'object' && 'code' in body && typeof body.code === 'string') {
+    const params = 'params' in body && body.params && typeof body.params === 'object'
+    return new ApiError(body.code, params ? (body.params as ErrorParams) : {}, status)
   }
-  if (response.status === 502 || response.status === 504) {
-    markDown('offline')
-    return new ApiError('ERR_NETWORK', {}, response.status)
-  }
-  return new ApiError('ERR_INTERNAL', {}, response.status)
+  // Not the error envelope: a proxy or a dying server answered.
+  if (status === 502 || status === 504) return new ApiError('ERR_NETWORK', {}, status)
+  return new ApiError('ERR_INTERNAL', {}, status)
 }
 
-async function json<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
-  const response = await send(method, path, options)
-  return (await response.json()) as T
-}
+const data = async <T>(call: Promise<Answer<T>>): Promise<T> => (await settle(call)).data
+const byId = (id: number) => ({ params: { path: { type_id: id } } })
 
 export const api = {
-  listTypes: () => json<TypeList>('GET', '/types'),
-  getType: (id: number) => json<MiniType>('GET', `/types/${id}`),
-  createType: (body: TypeCreate) => json<MiniType>('POST', '/types', { json: body }),
+  listTypes: () => data(http.GET('/api/v1/types')),
+  getType: (id: number) => data(http.GET('/api/v1/types/{type_id}', byId(id))),
+  createType: (body: TypeCreate) => data(http.POST('/api/v1/types', { body })),
   renameType: (id: number, name: string) =>
-    json<MiniType>('PATCH', `/types/${id}`, { json: { name } }),
+    data(http.PATCH('/api/v1/types/{type_id}', { ...byId(id), body: { name } })),
   deleteType: async (id: number): Promise<void> => {
-    await send('DELETE', `/types/${id}`)
+    await settle(http.DELETE('/api/v1/types/{type_id}', byId(id)))
   },
   addMiniatures: (id: number, body: AddRequest) =>
-    json<MiniType>('POST', `/types/${id}/add`, { json: body }),
+    data(http.POST('/api/v1/types/{type_id}/add', { ...byId(id), body })),
   moveMiniatures: (id: number, body: MoveRequest) =>
-    json<MiniType>('POST', `/types/${id}/move`, { json: body }),
-  history: (id: number) => json<History>('GET', `/types/${id}/history`),
-  stats: () => json<Stats>('GET', '/stats'),
+    data(http.POST('/api/v1/types/{type_id}/move', { ...byId(id), body })),
+  history: (id: number) => data(http.GET('/api/v1/types/{type_id}/history', byId(id))),
+  stats: () => data(http.GET('/api/v1/stats')),
   exportBackup: async (): Promise<{ blob: Blob; filename: string }> => {
-    const response = await send('GET', '/export')
-    return { blob: await response.blob(), filename: attachmentName(response) }
+    const { data: blob, response } = await settle(http.GET('/api/v1/export', { parseAs: 'blob' }))
+    return { blob, filename: attachmentName(response) }
   },
+  /** The file's text goes as it is: the server checks it, the UI never parses a backup. */
   importBackup: (text: string, mode: ImportMode, dryRun: boolean) =>
-    json<ImportSummary>('POST', '/import', { text, query: { mode, dry_run: dryRun } }),
+    data(
+      http.POST('/api/v1/import', {
+        params: { query: { mode, dry_run: dryRun } },
+        body: text as never,
+        bodySerializer: () => text,
+      }),
+    ),
 }
 
-export type ImportMode = 'merge' | 'replace'
-export type { Stage }
+export type { ImportMode, Stage }
 
 export function attachmentName(response: Response): string {
   const header = response.headers.get('Content-Disposition') ?? ''

@@ -19,14 +19,17 @@ export function installFakeServer(): FakeServer {
   let isOffline = false
   const fetchStub = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
     if (isOffline) throw new TypeError('Failed to fetch')
-    const url = new URL(String(input), 'http://127.0.0.1')
-    const method = (init.method ?? 'GET').toUpperCase()
+    // The typed client sends a Request; code that calls fetch directly sends a URL and options.
+    const request = input instanceof Request ? input : new Request(new URL(String(input), 'http://127.0.0.1'), init)
+    const url = new URL(request.url)
+    const method = request.method.toUpperCase()
+    const text = await request.text()
     let body: unknown = undefined
-    if (typeof init.body === 'string') {
+    if (text !== '') {
       try {
-        body = JSON.parse(init.body)
+        body = JSON.parse(text)
       } catch {
-        body = init.body
+        body = text
       }
     }
     calls.push({ method, path: url.pathname, query: url.search, body })
