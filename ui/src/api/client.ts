@@ -94,6 +94,14 @@ export const api = {
         bodySerializer: () => text,
       }),
     ),
+  listBackups: () => data(http.GET('/api/v1/backups')),
+  takeBackup: () => data(http.POST('/api/v1/backups')),
+  restoreBackup: (name: string, dryRun: boolean) =>
+    data(
+      http.POST('/api/v1/backups/{name}/restore', {
+        params: { path: { name }, query: { dry_run: dryRun } },
+      }),
+    ),
 }
 
 export type { ImportMode, Stage }
