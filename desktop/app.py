@@ -11,6 +11,13 @@ from typing import TYPE_CHECKING
 from backend.db import make_engine, upgrade_database
 from backend.main import create_app
 from backend.settings import Settings
+from desktop.connect import (
+    ServerCheckFailed,
+    check_server,
+    connection_folder,
+    normalise_server_url,
+    server_label,
+)
 from desktop.database import app_database
 from desktop.focus import FocusListener, request_focus
 from desktop.instance import InstanceBusy, InstanceLock, RunningInstance
@@ -26,6 +33,7 @@ log = logging.getLogger("desktop")
 
 NAME = "Miniatures Progress Tracker"
 PROBE_ENV = "MINIATURES_DESKTOP_PROBE"
+SERVER_URL_ENV = "MINIATURES_SERVER_URL"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -37,9 +45,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     mode.add_argument("--headless", action="store_true", help="serve only, print the URL")
     parser.add_argument("--host", help="with --headless: address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, help="with --headless: port (8000)")
+    parser.add_argument(
+        "--connect",
+        metavar="URL",
+        help=f"open an app already serving at URL (default: ${SERVER_URL_ENV}); "
+        "starts no database and no server",
+    )
     args = parser.parse_args(argv)
+    if args.connect is not None and args.headless:
+        parser.error("--connect and --headless do not go together")
     if not args.headless and (args.host or args.port is not None):
         parser.error("--host and --port go with --headless")
+    if args.connect is None and not args.headless:
+        args.connect = os.environ.get(SERVER_URL_ENV) or None
     if args.port is not None and not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
     return args
@@ -84,19 +102,87 @@ def show(
         open_in_browser(url)
         stop.wait()
         return
+    if not open_window(url, data_dir, stop, focus):
+        stop.wait()  # the browser tab still needs the server
+
+
+def open_window(
+    url: str,
+    data_dir: Path,
+    stop: StopRequest,
+    focus: FocusListener | None,
+    *,
+    title: str = NAME,
+    storage_dir: Path | None = None,
+) -> bool:
+    """The native window until it closes; False when none could open and the browser got the URL."""
     from desktop.window import gui_problem, run_window
 
     problem = gui_problem()
     if problem is None:
         try:
-            run_window(url, data_dir, stop, focus, *_probe_hooks())
-            return
+            run_window(
+                url, data_dir, stop, focus, *_probe_hooks(), title=title, storage_dir=storage_dir
+            )
+            return True
         except Exception as error:  # any GUI backend failure: the browser still works
             log.exception("the window could not open")
             problem = f"the window could not open ({error})"
     say(f"No native window: {problem}. Opening the app in your web browser instead.")
     open_in_browser(url)
-    stop.wait()
+    return False
+
+
+def connect(target: str, args: argparse.Namespace, data_dir: Path) -> int:
+    """A window (or the browser) onto an app serving elsewhere; its server is left as it is."""
+    try:
+        url = normalise_server_url(target)
+        version = check_server(url)
+    except ServerCheckFailed as problem:
+        log.info("%s", problem)
+        say(str(problem))
+        return 2
+    log.info("connecting to %s (version %s)", url, version)
+    if args.browser:
+        open_in_browser(url)
+        return 0
+    folder = connection_folder(data_dir, url)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = InstanceLock(folder)  # one window per server, beside any embedded instance
+    try:
+        other = lock.acquire()
+    except InstanceBusy:
+        say(f"Another window on {url} is opening; try again in a moment.")
+        return 1
+    if other is not None:
+        say(f"{NAME} already has a window on {url} (process {other.pid}).")
+        if other.focus and request_focus(*other.focus):
+            say("Its window has been brought to the front.")
+        else:
+            open_in_browser(url)
+        return 0
+    try:
+        stop = StopRequest()
+        stop.install()
+        focus = FocusListener()
+        try:
+            lock.publish(url, (focus.port, focus.token))
+            say(f"{NAME} is connected to {url}; closing the window leaves that server running.")
+            if not stop.requested:
+                open_window(
+                    url,
+                    data_dir,
+                    stop,
+                    focus,
+                    title=f"{NAME} — {server_label(url)}",
+                    storage_dir=folder,
+                )
+        finally:
+            focus.close()
+    finally:
+        lock.release()
+    log.info("window on %s closed", url)
+    return 0
 
 
 def _probe_hooks() -> tuple["ChooseFile | None", "OnShown | None"]:
@@ -145,6 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     log_file = configure_logging(data_dir)
     log.info("starting %s with %s (data %s)", NAME, sys.argv, data_dir)
+    if args.connect is not None:
+        try:
+            return connect(args.connect, args, data_dir)
+        except Exception:
+            log.exception("connecting failed")
+            say(f"{NAME} could not open; details are in {log_file}.")
+            return 1
     lock = InstanceLock(data_dir)
     try:
         other = lock.acquire()

@@ -3,7 +3,10 @@
 That file says which paths the "dialogs" answer and which text the page must show. Once
 the page shows it, the hook calls the bridge from inside the page, writes what it saw to
 "result", waits for "close_file" to appear (when given), then closes the window as a user
-would.
+would. With "import_opened", the opened file is also imported (merge) from the page, as the
+UI does. Each of "steps" ({"until": script, "nudge": script, "done": path}) then waits until
+its script is true, running "nudge" meanwhile (e.g. a focus event, as a user coming back to
+the window), and writes whether it got there to "done".
 """
 
 import json
@@ -19,6 +22,10 @@ log = logging.getLogger(__name__)
 
 TIMEOUT = 60.0
 BRIDGE_READY = "!!(window.pywebview && window.pywebview.api && window.pywebview.api.open_backup)"
+IMPORT_OPENED = """window.pywebview.api.open_backup().then((opened) =>
+  fetch('/api/v1/import?mode=merge', {
+    method: 'POST', headers: {'Content-Type': 'application/json'}, body: opened.text,
+  }).then((response) => response.json().then((body) => ({status: response.status, body}))))"""
 
 
 class Probe:
@@ -29,12 +36,16 @@ class Probe:
         picked = self.config.get("save_to" if kind == "save" else "open_from")
         return Path(picked) if picked else None
 
-    def _wait_for(self, window: Any, script: str) -> bool:
-        deadline = time.monotonic() + TIMEOUT
+    def _wait_for(
+        self, window: Any, script: str, nudge: str | None = None, timeout: float = TIMEOUT
+    ) -> bool:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not window.events.closed.is_set():
             if window.evaluate_js(script):
                 return True
-            time.sleep(0.05)
+            if nudge:
+                window.evaluate_js(nudge)
+            time.sleep(0.05 if nudge is None else 0.5)
         return False
 
     @staticmethod
@@ -65,10 +76,15 @@ class Probe:
             if self.config.get("call_bridge"):
                 result["save"] = self._call_in_page(window, "window.pywebview.api.save_backup()")
                 result["open"] = self._call_in_page(window, "window.pywebview.api.open_backup()")
+            if self.config.get("import_opened"):
+                result["imported"] = self._call_in_page(window, IMPORT_OPENED)
         except Exception as error:  # reported to the test, which fails on it
             log.exception("probe failed")
             result["error"] = repr(error)
         self._write(Path(self.config["result"]), result)
+        for step in self.config.get("steps", []):
+            reached = self._wait_for(window, step["until"], step.get("nudge"), timeout=180)
+            self._write(Path(step["done"]), {"reached": reached})
         close_file = self.config.get("close_file")
         deadline = time.monotonic() + TIMEOUT
         while close_file and not Path(close_file).exists() and time.monotonic() < deadline:

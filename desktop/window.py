@@ -98,8 +98,13 @@ def run_window(
     focus: FocusListener | None = None,
     choose_file: ChooseFile | None = None,
     on_shown: OnShown | None = None,
+    *,
+    title: str = TITLE,
+    storage_dir: Path | None = None,
 ) -> None:
     """Shows the app until the window is closed or a stop is requested.
+
+    `storage_dir` holds the page's saved preferences (default: under `data_dir`).
 
     Raises webview's error when no GUI backend starts after all.
     """
@@ -113,7 +118,7 @@ def run_window(
     dialogs = NativeDialogs(platformdirs.user_documents_path())
     bridge = DesktopBridge(url, choose_file or dialogs.choose)
     window = webview.create_window(
-        TITLE, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
+        title, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
     )
     if window is None:
         raise RuntimeError("pywebview did not create the window")
@@ -127,5 +132,5 @@ def run_window(
         gui="qt" if sys.platform.startswith("linux") else None,
         icon=str(ICON),
         private_mode=False,  # keep the UI's saved preferences (language) between runs
-        storage_path=str(data_dir / "webview"),
+        storage_path=str((storage_dir or data_dir) / "webview"),
     )
