@@ -1,4 +1,10 @@
-"""The results: a table on the terminal, JSON for machines, a Markdown table for the README."""
+"""The results: a table on the terminal, JSON for machines, a Markdown table for the README.
+
+The machine is shared and its speed varies from run to run, so every figure is also shown as
+a ratio to its floor measured in the same run (`× floor`: how many times the floor's cost; for
+a rate, the floor's rate over this one). Runs are compared by these ratios, not by the raw
+numbers.
+"""
 
 import json
 import re
@@ -15,6 +21,8 @@ class Metric:
     goal: float | None = None
     higher_is_better: bool = False
     note: str = ""
+    floor: str = ""  # the name of the metric this one is compared with
+    ratio: float | None = None  # set by `with_ratios`
 
     @property
     def status(self) -> str:
@@ -38,17 +46,44 @@ class Metric:
         return ("≥ " if self.higher_is_better else "≤ ") + self.shown(self.goal)
 
 
-def table_rows(metrics: list[Metric]) -> list[tuple[str, str, str, str, str]]:
-    return [(m.name, m.shown(m.value), m.goal_text, m.status, m.note) for m in metrics]
+UNIT_SECONDS = {"ms": 1e-3, "s": 1.0}
+
+
+def with_ratios(metrics: list[Metric]) -> list[Metric]:
+    """Sets each metric's ratio to its floor, in the same unit of time (or of rate)."""
+    by_name = {m.name: m for m in metrics}
+    for metric in metrics:
+        floor = by_name.get(metric.floor)
+        if floor is None or floor.value is None or metric.value is None or not floor.value:
+            continue
+        if metric.higher_is_better or metric.unit == "/s":
+            metric.ratio = floor.value / metric.value if metric.value else None
+        else:
+            value = metric.value * UNIT_SECONDS[metric.unit]
+            metric.ratio = value / (floor.value * UNIT_SECONDS[floor.unit])
+    return metrics
+
+
+def ratio_text(metric: Metric) -> str:
+    if metric.ratio is None:
+        return ""
+    digits = 0 if metric.ratio >= 100 else 1 if metric.ratio >= 10 else 2
+    return f"{metric.ratio:.{digits}f}×"
+
+
+def table_rows(metrics: list[Metric]) -> list[tuple[str, str, str, str, str, str]]:
+    return [
+        (m.name, m.shown(m.value), ratio_text(m), m.goal_text, m.status, m.note) for m in metrics
+    ]
 
 
 def print_table(metrics: list[Metric]) -> None:
-    header = ("metric", "result", "goal", "", "note")
+    header = ("metric", "result", "× floor", "goal", "", "note")
     rows = [header, *table_rows(metrics)]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:
-        cells = [row[i].ljust(widths[i]) for i in range(4)]
-        print("  ".join(cells), row[4])
+        cells = [row[i].ljust(widths[i]) for i in range(5)]
+        print("  ".join(cells), row[5])
 
 
 def markdown(metrics: list[Metric], machine: dict[str, Any]) -> str:
@@ -57,8 +92,8 @@ def markdown(metrics: list[Metric], machine: dict[str, Any]) -> str:
         f"{machine['load_average']} at start), Python {machine['python']}, "
         f"PostgreSQL {machine['postgresql']} (embedded).",
         "",
-        "| metric | result | goal | | note |",
-        "|---|---|---|---|---|",
+        "| metric | result | × floor | goal | | note |",
+        "|---|---|---|---|---|---|",
     ]
     lines += [f"| {' | '.join(row)} |" for row in table_rows(metrics)]
     return "\n".join(lines)
