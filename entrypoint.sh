@@ -60,4 +60,4 @@ echo "entrypoint: serving on port ${PORT}"
 # All interfaces inside the container, so Docker can forward to it; docker-compose.yml
 # publishes the port on the host's 127.0.0.1 only. exec: uvicorn becomes PID 1 and gets
 # SIGTERM from `docker compose stop` directly, for a clean shutdown.
-exec uvicorn --factory backend.main:create_app --host 0.0.0.0 --port "$PORT"
+exec uvicorn --factory backend.main:serve_app --host 0.0.0.0 --port "$PORT"

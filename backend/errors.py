@@ -20,31 +20,147 @@ class AppError(Exception):
         return {"code": self.code, "params": self.params}
 
 
-def _error(name: str, code: str, status: int = 400) -> type[AppError]:
-    return type(name, (AppError,), {"code": code, "status": status})
+class NameRequired(AppError):
+    """Nothing visible is left of the name."""
+
+    code = "ERR_NAME_REQUIRED"
 
 
-NameRequired = _error("NameRequired", "ERR_NAME_REQUIRED")
-NameTooLong = _error("NameTooLong", "ERR_NAME_TOO_LONG")
-NameTaken = _error("NameTaken", "ERR_NAME_TAKEN")
-InvalidStage = _error("InvalidStage", "ERR_INVALID_STAGE")
-InvalidQty = _error("InvalidQty", "ERR_INVALID_QTY")
-InvalidStageTransition = _error("InvalidStageTransition", "ERR_INVALID_STAGE_TRANSITION")
-InsufficientQty = _error("InsufficientQty", "ERR_INSUFFICIENT_QTY")
-ImportInvalid = _error("ImportInvalid", "ERR_IMPORT_INVALID")
-ImportLimit = _error("ImportLimit", "ERR_IMPORT_LIMIT")
-ValidationFailed = _error("ValidationFailed", "ERR_VALIDATION")
-ForbiddenOrigin = _error("ForbiddenOrigin", "ERR_FORBIDDEN_ORIGIN", 403)
-BadHost = _error("BadHost", "ERR_BAD_HOST")
-CountLimit = _error("CountLimit", "ERR_COUNT_LIMIT")
-TypeNotFound = _error("TypeNotFound", "ERR_TYPE_NOT_FOUND", 404)
-NotFound = _error("NotFound", "ERR_NOT_FOUND", 404)
-BackupNotFound = _error("BackupNotFound", "ERR_BACKUP_NOT_FOUND", 404)
-MethodNotAllowed = _error("MethodNotAllowed", "ERR_METHOD_NOT_ALLOWED", 405)
-ImportTooLarge = _error("ImportTooLarge", "ERR_IMPORT_TOO_LARGE", 413)
-UnsupportedMediaType = _error("UnsupportedMediaType", "ERR_UNSUPPORTED_MEDIA_TYPE", 415)
-DatabaseUnavailable = _error("DatabaseUnavailable", "ERR_DATABASE_UNAVAILABLE", 503)
-InternalError = _error("InternalError", "ERR_INTERNAL", 500)
+class NameTooLong(AppError):
+    """The name is longer than the maximum after trimming (`max`)."""
+
+    code = "ERR_NAME_TOO_LONG"
+
+
+class NameTaken(AppError):
+    """Another type has the same name key."""
+
+    code = "ERR_NAME_TAKEN"
+
+
+class InvalidStage(AppError):
+    """A stage that is not one of the five."""
+
+    code = "ERR_INVALID_STAGE"
+
+
+class InvalidQty(AppError):
+    """A qty or count that is not a whole number in range (`min`, `max`)."""
+
+    code = "ERR_INVALID_QTY"
+
+
+class InvalidStageTransition(AppError):
+    """`to_stage` does not come after `from_stage`."""
+
+    code = "ERR_INVALID_STAGE_TRANSITION"
+
+
+class InsufficientQty(AppError):
+    """Fewer miniatures in `from_stage` than asked for (`available`)."""
+
+    code = "ERR_INSUFFICIENT_QTY"
+
+
+class ImportInvalid(AppError):
+    """The backup file breaks a rule (`path`, `rule`); nothing was changed."""
+
+    code = "ERR_IMPORT_INVALID"
+
+
+class ImportLimit(AppError):
+    """The merge would push a count past the maximum (`path`, `max`)."""
+
+    code = "ERR_IMPORT_LIMIT"
+
+
+class ValidationFailed(AppError):
+    """Any other malformed request (`fields`)."""
+
+    code = "ERR_VALIDATION"
+
+
+class ForbiddenOrigin(AppError):
+    """An `Origin` that is not the app's own."""
+
+    code = "ERR_FORBIDDEN_ORIGIN"
+    status = 403
+
+
+class BadHost(AppError):
+    """A `Host` that is not this machine's (or one the operator configured)."""
+
+    code = "ERR_BAD_HOST"
+
+
+class CountLimit(AppError):
+    """An add or move would leave more than the maximum in one stage (`max`)."""
+
+    code = "ERR_COUNT_LIMIT"
+
+
+class TypeNotFound(AppError):
+    """An unknown type id."""
+
+    code = "ERR_TYPE_NOT_FOUND"
+    status = 404
+
+
+class NotFound(AppError):
+    """An unknown path under /api."""
+
+    code = "ERR_NOT_FOUND"
+    status = 404
+
+
+class BackupNotFound(AppError):
+    """A backup name that `GET /backups` does not list."""
+
+    code = "ERR_BACKUP_NOT_FOUND"
+    status = 404
+
+
+class MethodNotAllowed(AppError):
+    """A known path, a method it does not answer."""
+
+    code = "ERR_METHOD_NOT_ALLOWED"
+    status = 405
+
+
+class ImportTooLarge(AppError):
+    """An import body over its limit, however it was sent (`max_bytes`)."""
+
+    code = "ERR_IMPORT_TOO_LARGE"
+    status = 413
+
+
+class BodyTooLarge(AppError):
+    """Any other request body over its limit, however it was sent (`max_bytes`)."""
+
+    code = "ERR_BODY_TOO_LARGE"
+    status = 413
+
+
+class UnsupportedMediaType(AppError):
+    """A request body that is not JSON."""
+
+    code = "ERR_UNSUPPORTED_MEDIA_TYPE"
+    status = 415
+
+
+class DatabaseUnavailable(AppError):
+    """The database cannot be reached (refused, or the connection was lost)."""
+
+    code = "ERR_DATABASE_UNAVAILABLE"
+    status = 503
+
+
+class InternalError(AppError):
+    """Anything unexpected."""
+
+    code = "ERR_INTERNAL"
+    status = 500
+
 
 # Every code of the contract, for the OpenAPI description and the UI's message check.
 ALL_ERRORS: tuple[type[AppError], ...] = (
@@ -66,6 +182,7 @@ ALL_ERRORS: tuple[type[AppError], ...] = (
     BackupNotFound,
     MethodNotAllowed,
     ImportTooLarge,
+    BodyTooLarge,
     UnsupportedMediaType,
     DatabaseUnavailable,
     InternalError,

@@ -2,9 +2,11 @@
 
 A page on another site must not be able to drive this server: the Host allow-list stops
 DNS rebinding, the Origin check stops cross-site requests, and requiring a JSON body makes a
-cross-site form post impossible. No CORS headers are ever sent.
+cross-site form post impossible. No CORS headers are ever sent. The size limit holds however
+the body is sent: a body over its route's limit is answered 413 before any route reads it.
 """
 
+import re
 from collections.abc import Iterable
 
 from starlette.datastructures import Headers
@@ -13,30 +15,49 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend import errors
 
-DEFAULT_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
+DEFAULT_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-MAX_BODY_BYTES = 20 * 1024 * 1024
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_BODY_BYTES = 64 * 1024
+IMPORT_PATH = "/api/v1/import"
+
+# RFC 9110 Host: a name or an IPv4 address, or an IPv6 address in brackets; then an optional
+# port of digits. Anything else ("127.0.0.1:evil", "[::1]evil.com") is not a host.
+_HOST = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9._~-]+)(?::(?P<port>[0-9]{1,5}))?")
 
 
-def host_name(host_header: str) -> str:
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[: host.find("]") + 1] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+def host_name(host_header: str) -> str | None:
+    """The host of a Host header, lower-cased, IPv6 in brackets; None when it is malformed."""
+    match = _HOST.fullmatch(host_header.strip().lower())
+    if match is None:
+        return None
+    port = match["port"]
+    if port is not None and int(port) > 65535:
+        return None
+    return match["name"]
 
 
-def _configured(host: str) -> str:
+def _configured(host: str) -> str | None:
     """A host name as configured, compared as a Host header's: "nas:8000" and "fe80::1" work."""
     host = host.strip().lower()
     if host.count(":") > 1 and not host.startswith("["):
-        return f"[{host}]"  # a bare IPv6 address
+        host = f"[{host}]"  # a bare IPv6 address
     return host_name(host)
+
+
+def body_limit(scope: Scope) -> tuple[int, type[errors.AppError]]:
+    """The largest body a request may carry, and the error for one that is larger."""
+    if scope["path"] == IMPORT_PATH:
+        return MAX_IMPORT_BYTES, errors.ImportTooLarge
+    return MAX_BODY_BYTES, errors.BodyTooLarge
 
 
 class GuardMiddleware:
     def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str] = ()) -> None:
         self.app = app
-        self.allowed_hosts = DEFAULT_HOSTS | {_configured(host) for host in allowed_hosts}
+        configured = (_configured(host) for host in allowed_hosts)
+        self.allowed_hosts = DEFAULT_HOSTS | {host for host in configured if host}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,42 +65,63 @@ class GuardMiddleware:
             return
         headers = Headers(scope=scope)
         problem = self.check(scope, headers)
+        if problem is None and "content-length" not in headers and "transfer-encoding" in headers:
+            # Chunked: the size is known only once read. Read here, within the limit, so that
+            # no route ever holds more than its limit or fails halfway through a body.
+            receive, problem = await _read_within(receive, *body_limit(scope))
         if problem is not None:
             await JSONResponse(problem.body(), status_code=problem.status)(scope, receive, send)
             return
-        await self.app(scope, self.limited(receive), send)
+        await self.app(scope, receive, send)
 
     def check(self, scope: Scope, headers: Headers) -> errors.AppError | None:
         host = headers.get("host", "")
         if host_name(host) not in self.allowed_hosts:
             return errors.BadHost()
-        method = scope["method"]
-        if method not in CHANGING_METHODS:
-            return None
-        origin = headers.get("origin")
-        if origin is not None and origin.lower() != f"{scope['scheme']}://{host}".lower():
-            return errors.ForbiddenOrigin()
         has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
-        if has_body:
+        if scope["method"] in CHANGING_METHODS:
+            origin = headers.get("origin")
+            if origin is not None and origin.lower() != f"{scope['scheme']}://{host}".lower():
+                return errors.ForbiddenOrigin()
             media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-            if media_type != "application/json":
+            if has_body and media_type != "application/json":
                 return errors.UnsupportedMediaType()
-            length = headers.get("content-length")
-            if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-                return errors.ImportTooLarge(max_bytes=MAX_BODY_BYTES)
+        length = headers.get("content-length", "")
+        if length.isdigit():  # the server has refused a malformed one
+            limit, too_large = body_limit(scope)
+            if int(length) > limit:
+                return too_large(max_bytes=limit)
         return None
 
-    @staticmethod
-    def limited(receive: Receive) -> Receive:
-        received = 0
 
-        async def receive_limited() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > MAX_BODY_BYTES:
-                    raise errors.ImportTooLarge(max_bytes=MAX_BODY_BYTES)
-            return message
+async def _read_within(
+    receive: Receive, limit: int, too_large: type[errors.AppError]
+) -> tuple[Receive, errors.AppError | None]:
+    """The whole body as one message, or the error once it passes the limit (what was read
+    is dropped at once; the rest is never read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return _replay(message, receive), None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return receive, too_large(max_bytes=limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    del chunks
+    return _replay({"type": "http.request", "body": body, "more_body": False}, receive), None
 
-        return receive_limited
+
+def _replay(first: Message, receive: Receive) -> Receive:
+    """A receive that gives `first` once, then whatever the server sends next (a disconnect)."""
+    pending: list[Message] = [first]
+
+    async def replayed() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replayed

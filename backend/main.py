@@ -38,6 +38,20 @@ HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 GC_THRESHOLD = (10_000, 10, 10)
 
 
+def tune_collector() -> None:
+    """For a process that serves the app: the collector runs less often (GC_THRESHOLD).
+
+    Called by the entry points, not by `create_app`: the setting is the whole process's.
+    """
+    gc.set_threshold(*GC_THRESHOLD)
+
+
+def serve_app() -> FastAPI:
+    """The app of a server process: `uvicorn --factory backend.main:serve_app`."""
+    tune_collector()
+    return create_app()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -49,7 +63,6 @@ def create_app(
     """The app; `daily_copies=False` leaves out the daily copy's thread (tests that share one
     connection between the app and themselves), `clock` replaces the wall clock it runs on."""
     settings = settings or Settings()
-    gc.set_threshold(*GC_THRESHOLD)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

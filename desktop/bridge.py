@@ -16,12 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from backend.guards import MAX_BODY_BYTES
+# The server's own limit on an import body: a larger file could never be imported.
+from backend.guards import MAX_IMPORT_BYTES
 
 log = logging.getLogger(__name__)
 
-# The server's own limit on an import body: a larger file could never be imported.
-MAX_IMPORT_BYTES = MAX_BODY_BYTES
 JSON_FILTER = ("JSON backup (*.json)", "All files (*.*)")
 
 DialogKind = Literal["save", "open"]

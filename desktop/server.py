@@ -8,6 +8,8 @@ import time
 import uvicorn
 from fastapi import FastAPI
 
+from backend.main import tune_collector
+
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +51,7 @@ class AppServer:
         )
 
     def start(self, timeout: float = 30.0) -> None:
+        tune_collector()
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:

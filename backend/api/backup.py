@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from backend.api.deps import BackupsDep, SessionDep
-from backend.guards import MAX_BODY_BYTES
+from backend.guards import MAX_IMPORT_BYTES
 from backend.schemas import ErrorBody
 from backend.services import backup
 from backend.services.backup import ImportMode, ImportSummary
@@ -19,7 +19,7 @@ router = APIRouter(tags=["backup"])
 async def read_body(request: Request) -> bytes:
     """The raw body: the import validates it itself, to report the rule and path it breaks.
 
-    The size guard stops a body over the limit while it is read (413).
+    The size guard has already refused a body over the limit (413).
     """
     return await request.body()
 
@@ -30,7 +30,7 @@ _BACKUP_SCHEMA = {"$ref": "#/components/schemas/BackupFile"}
 _IMPORT_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": f"A backup file, at most {MAX_BODY_BYTES} bytes.",
+        "description": f"A backup file, at most {MAX_IMPORT_BYTES} bytes.",
         "content": {"application/json": {"schema": _BACKUP_SCHEMA}},
     }
 }

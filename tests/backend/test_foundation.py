@@ -146,3 +146,18 @@ def test_configured_hosts_may_carry_a_port_or_be_bare_ipv6(settings, engine) -> 
         for host in ("nas.home:8000", "nas.home", "[fe80::1]:8000"):
             assert other.get("/api/v1/health", headers={"Host": host}).status_code == 200, host
         assert other.get("/api/v1/health", headers={"Host": "fe80::2"}).status_code == 400
+
+
+def test_building_the_app_leaves_the_process_collector_alone(settings, engine) -> None:  # type: ignore[no-untyped-def]
+    """The collector's threshold is the serving process's choice (its entry point's)."""
+    import gc
+
+    from backend.main import create_app
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        create_app(settings, engine=engine)
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)

@@ -78,7 +78,7 @@ class Cluster:
 
 
 class AppServer:
-    """The real app: `uvicorn --factory backend.main:create_app` in its own process."""
+    """The real app: `uvicorn --factory backend.main:serve_app` in its own process."""
 
     def __init__(
         self,
@@ -104,7 +104,7 @@ class AppServer:
             "-m",
             "uvicorn",
             "--factory",
-            "backend.main:create_app",
+            "backend.main:serve_app",
             "--host",
             "127.0.0.1",
             "--port",

@@ -64,6 +64,36 @@ def test_foreign_host_can_neither_read_nor_change(api: httpx.Client, host: str) 
 
 
 @pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1:evil",
+        "[::1]evil.com",
+        "localhost:99999",
+        "localhost:",
+        "localhost:80:80",
+        "localhost evil.example",
+        "127.0.0.1@evil.example",
+        "::1",
+        "[::1",
+        "[::1]:",
+        "[localhost]",
+        "",
+    ],
+)
+def test_malformed_host_is_refused(api: httpx.Client, host: str) -> None:
+    """The Host header is parsed strictly: a name and a port, nothing more."""
+    response = api.get(f"{API}/types", headers={"Host": host})
+    assert response.json() == {"code": "ERR_BAD_HOST", "params": {}}, host
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "LocalHost:8000", "127.0.0.1:65535", "[::1]", "[::1]:8765", "[::1]:1"]
+)
+def test_well_formed_local_host_is_accepted(api: httpx.Client, host: str) -> None:
+    assert api.get(f"{API}/types", headers={"Host": host}).status_code == 200, host
+
+
+@pytest.mark.parametrize(
     "origin", [EVIL_ORIGIN, "null", "http://127.0.0.1:1", "https://127.0.0.1", "http://localhost"]
 )
 def test_foreign_origin_cannot_change(api: httpx.Client, origin: str) -> None:

@@ -23,6 +23,7 @@ describe('describeError', () => {
   it('fills parameters, including list and size ones', () => {
     expect(describeError(new ApiError('ERR_VALIDATION', { fields: ['name', 'qty'] }), en)).toBe('The request was incomplete (name, qty).')
     expect(describeError(new ApiError('ERR_IMPORT_TOO_LARGE', { max_bytes: 20971520 }), ru)).toBe('Файл слишком большой: предел 20 MiB.')
+    expect(describeError(new ApiError('ERR_BODY_TOO_LARGE', { max_bytes: 65536 }), en)).toBe('The request is too large: the limit is 64 KiB.')
     expect(describeError(new ApiError('ERR_NAME_TOO_LONG', { max: 100 }), ru)).toBe('Слишком длинное название: не больше 100 символов.')
   })
 

@@ -14,7 +14,9 @@ export function errorParams(error: ApiError, t: Translate): Record<string, unkno
     if (Array.isArray(value)) params[key] = value.join(', ')
   }
   if (typeof params.max_bytes === 'number') {
-    params.size = `${Math.round(params.max_bytes / (1024 * 1024))} MiB`
+    const mebibytes = params.max_bytes / (1024 * 1024)
+    params.size =
+      mebibytes >= 1 ? `${Math.round(mebibytes)} MiB` : `${Math.round(params.max_bytes / 1024)} KiB`
   }
   if (error.code === 'ERR_IMPORT_INVALID') {
     const rule = String(params.rule ?? '')

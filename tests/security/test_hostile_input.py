@@ -1,0 +1,136 @@
+"""Hostile input costs the server bounded memory and time: bodies over their limit are refused
+however they are sent and leave nothing behind, and a hostile backup file is refused after
+reading only as much of it as it takes. Measured on the real server in a process of its own:
+its peak resident memory (Linux's VmHWM) while it answers."""
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from backend.db import upgrade_database
+from tests.resilience.processes import AppServer
+
+pytestmark = pytest.mark.slow
+
+API = "/api/v1"
+JSON = {"Content-Type": "application/json"}
+MiB = 1024 * 1024
+MAX_BODY = 64 * 1024
+MAX_IMPORT = 20 * MiB
+
+
+@pytest.fixture(scope="module")
+def server(
+    database_factory: Callable[[], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    url = database_factory()
+    upgrade_database(url)
+    app = AppServer(url, tmp_path_factory.mktemp("hostile"))
+    app.start()
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+@pytest.fixture
+def http(server: AppServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        yield client
+
+
+class PeakGrowth:
+    """How far the process's resident memory rose above where it stood at the start."""
+
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
+        self.status = Path(f"/proc/{pid}/status")
+
+    def __enter__(self) -> "PeakGrowth":
+        # Writing 5 resets the peak (VmHWM) to the current resident size.
+        Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
+        self.start = self.process.memory_info().rss
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for line in self.status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                self.peak = int(line.split()[1]) * 1024
+        self.growth = self.peak - self.start
+
+
+def chunked(total: int, head: bytes = b'{"name": "', size: int = MiB) -> Iterator[bytes]:
+    """A body sent without Content-Length, in chunks of `size`."""
+    yield head
+    sent = 0
+    while sent < total:
+        yield b"x" * size
+        sent += size
+
+
+def refused(response: httpx.Response, code: str, limit: int) -> bool:
+    return response.status_code == 413 and response.json() == {
+        "code": code,
+        "params": {"max_bytes": limit},
+    }
+
+
+def test_every_route_refuses_a_body_over_64_kib_however_sent(http: httpx.Client) -> None:
+    kind = http.post(f"{API}/types", json={"name": "Orks", "counts": {"IN_BOX": 5}}).json()["id"]
+    routes = [
+        ("POST", f"{API}/types"),
+        ("PATCH", f"{API}/types/{kind}"),
+        ("POST", f"{API}/types/{kind}/add"),
+        ("POST", f"{API}/types/{kind}/move"),
+        ("DELETE", f"{API}/types/{kind}"),
+    ]
+    for method, path in routes:
+        with_length = b'{"name": "' + b"x" * MAX_BODY + b'"}'
+        response = http.request(method, path, content=with_length, headers=JSON)
+        assert refused(response, "ERR_BODY_TOO_LARGE", MAX_BODY), (method, path, response.text)
+        request = http.build_request(method, path, content=chunked(MAX_BODY), headers=JSON)
+        assert "content-length" not in request.headers
+        response = http.send(request)
+        assert refused(response, "ERR_BODY_TOO_LARGE", MAX_BODY), (method, path, response.text)
+    # At the limit a body is read: here it is a name too long, not a body too large.
+    name = "x" * (MAX_BODY - len('{"name": ""}'))
+    at_limit = http.post(f"{API}/types", content=json.dumps({"name": name}), headers=JSON)
+    assert at_limit.json()["code"] == "ERR_NAME_TOO_LONG"
+    request = http.build_request("POST", f"{API}/types", content=iter([at_limit.request.content]))
+    request.headers["Content-Type"] = "application/json"
+    assert http.send(request).json()["code"] == "ERR_NAME_TOO_LONG"
+    # The import keeps its own code and limit, both ways.
+    response = http.post(f"{API}/import", content=b" " * (MAX_IMPORT + 1), headers=JSON)
+    assert refused(response, "ERR_IMPORT_TOO_LARGE", MAX_IMPORT)
+    response = http.post(f"{API}/import", content=chunked(MAX_IMPORT + 1), headers=JSON)
+    assert refused(response, "ERR_IMPORT_TOO_LARGE", MAX_IMPORT)
+    assert [kind["name"] for kind in http.get(f"{API}/types").json()] == ["Orks"]
+    http.delete(f"{API}/types/{kind}")
+
+
+def test_refused_bodies_leave_no_memory_behind(server: AppServer, http: httpx.Client) -> None:
+    """64 chunked 21 MiB bodies to a route whose limit is 64 KiB: each is dropped at once."""
+    process = psutil.Process(server.pid)
+    http.get(f"{API}/health")
+    before = process.memory_info().rss
+    for _ in range(64):
+        response = http.post(f"{API}/types", content=chunked(21 * MiB), headers=JSON)
+        assert refused(response, "ERR_BODY_TOO_LARGE", MAX_BODY)
+    grown = process.memory_info().rss - before
+    assert grown < 64 * MiB, f"the server grew by {grown / MiB:.0f} MiB"
+
+
+def test_guards_run_before_the_size_check(http: httpx.Client) -> None:
+    big = b"x" * (MAX_BODY + 1)
+    cases = [
+        ({"Host": "evil.example", **JSON}, "ERR_BAD_HOST"),
+        ({"Origin": "http://evil.example", **JSON}, "ERR_FORBIDDEN_ORIGIN"),
+        ({"Content-Type": "text/plain"}, "ERR_UNSUPPORTED_MEDIA_TYPE"),
+    ]
+    for headers, code in cases:
+        response = http.post(f"{API}/types", content=big, headers=headers)
+        assert response.json()["code"] == code
