@@ -1,12 +1,15 @@
-"""Engine, sessions and migrations."""
+"""Engine, sessions, what a failed statement means for the answer, and migrations."""
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from sqlalchemy import Engine, create_engine
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend import errors
 from backend.settings import REPO_ROOT, normalise_database_url
 
 if TYPE_CHECKING:
@@ -36,6 +39,44 @@ def driver_rows(session: Session, sql: str, params: Mapping[str, Any]) -> Sequen
     transaction: for the long answers, where building the statement costs more than running it.
     """
     return session.connection().exec_driver_sql(sql, dict(params)).all()
+
+
+# SQLSTATEs (PostgreSQL, appendix A): the connection is gone, or the server is going away.
+CONNECTION_LOST = frozenset({"57P01", "57P02", "57P03"})  # admin, crash, cannot connect now
+CONNECTION_CLASS = "08"
+# Transactions that lost a race with another: run again, they may well succeed.
+RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+ATTEMPTS = 3
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The server's error code, whether SQLAlchemy wrapped the driver's error or not."""
+    state: str | None = getattr(getattr(error, "orig", error), "sqlstate", None)
+    return state
+
+
+def is_retryable(error: BaseException) -> bool:
+    return sqlstate(error) in RETRYABLE
+
+
+def _unreachable(error: BaseException) -> bool:
+    """The connection was refused or lost, or none could be had at all."""
+    if isinstance(error, sa_exc.TimeoutError):  # no connection free in the pool
+        return True
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    state = sqlstate(error)
+    if state is None:  # raised by the driver itself: it has no working connection
+        driver_error = getattr(error, "orig", error)
+        return isinstance(driver_error, psycopg.OperationalError | psycopg.InterfaceError)
+    return state.startswith(CONNECTION_CLASS) or state in CONNECTION_LOST
+
+
+def database_failure(error: BaseException) -> errors.AppError:
+    """The answer for a statement that failed: the one place a 503 is made."""
+    if _unreachable(error):
+        return errors.DatabaseUnavailable()
+    return errors.InternalError()
 
 
 def alembic_config(url: str) -> "Config":

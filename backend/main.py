@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -20,7 +21,7 @@ from starlette.routing import Match
 
 from backend import __version__, errors
 from backend.api import api_router
-from backend.db import make_engine, make_session_factory
+from backend.db import database_failure, make_engine, make_session_factory, sqlstate
 from backend.guards import GuardMiddleware
 from backend.services.copies import BackupStore
 from backend.services.daily_copies import Clock, DailyCopies
@@ -129,12 +130,21 @@ def _add_error_handlers(app: FastAPI) -> None:
             return _envelope(errors.ValidationFailed(fields=["body"]))
         return _envelope(errors.InternalError())
 
-    @app.exception_handler(sa_exc.OperationalError)
-    @app.exception_handler(sa_exc.InterfaceError)
+    @app.exception_handler(sa_exc.DBAPIError)
     @app.exception_handler(sa_exc.TimeoutError)
-    async def database_down(_: Request, error: Exception) -> Response:
-        log.warning("database unavailable: %s", type(error).__name__)
-        return _envelope(errors.DatabaseUnavailable())
+    @app.exception_handler(psycopg.Error)  # the driver's own statements (COPY)
+    async def database_failed(request: Request, error: Exception) -> Response:
+        answer = database_failure(error)
+        # The class and SQLSTATE only: a message can quote the user's data.
+        log.log(
+            logging.WARNING if answer.status == 503 else logging.ERROR,
+            "database error on %s %s: %s (SQLSTATE %s)",
+            request.method,
+            request.url.path,
+            type(getattr(error, "orig", error)).__name__,
+            sqlstate(error),
+        )
+        return _envelope(answer)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:

@@ -6,14 +6,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from backend.api.deps import BackupsDep, SessionDep
+from backend.api.deps import BackupsDep, SessionDep, TransactionRoute
 from backend.guards import MAX_IMPORT_BYTES
 from backend.schemas import ErrorBody
 from backend.services import backup
 from backend.services.backup import ImportMode, ImportSummary
 from backend.services.backup_format import BackupFile, parse_backup
 
-router = APIRouter(tags=["backup"])
+router = APIRouter(tags=["backup"], route_class=TransactionRoute)
 
 
 async def read_body(request: Request) -> bytes:

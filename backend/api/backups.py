@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from backend.api.deps import BackupsDep, SessionDep
+from backend.api.deps import BackupsDep, SessionDep, TransactionRoute
 from backend.api.responses import error_responses
 from backend.schemas import ErrorBody
 from backend.services import backup
@@ -12,7 +12,7 @@ from backend.services.backup import ImportMode, ImportSummary
 from backend.services.backup_format import parse_backup
 from backend.services.copies import BackupEntry, BackupList, CopyKind
 
-router = APIRouter(prefix="/backups", tags=["backups"])
+router = APIRouter(prefix="/backups", tags=["backups"], route_class=TransactionRoute)
 
 
 @router.get("", response_model=BackupList)

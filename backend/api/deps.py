@@ -1,16 +1,22 @@
 """Request-scoped dependencies: one session and one transaction per request."""
 
-from collections.abc import Iterator
-from typing import Annotated
+import logging
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import AsyncExitStack
+from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
+from backend.db import ATTEMPTS, is_retryable
 from backend.services.copies import BackupStore
 from backend.services.snapshot_cache import SnapshotCache
 from backend.settings import Settings
+
+log = logging.getLogger("miniatures")
 
 # PostgreSQL `integer` ids: anything outside this range is simply an unknown type.
 MAX_ID = 2**31 - 1
@@ -23,6 +29,34 @@ def get_session(request: Request) -> Iterator[Session]:
     """
     with request.app.state.session_factory() as session, session.begin():
         yield session
+
+
+class TransactionRoute(APIRoute):
+    """A route whose transaction runs again when it lost a race with another one (a deadlock
+    or a serialization failure), up to ATTEMPTS times in all; the body is read only once.
+
+    Each attempt gets its own function-scoped dependencies (FastAPI keeps them on the
+    scope's `fastapi_function_astack`), so its session commits, or rolls back, before the
+    next attempt begins.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_retries(request: Request) -> Response:
+            attempt = 1
+            while True:
+                try:
+                    async with AsyncExitStack() as function_scope:
+                        request.scope["fastapi_function_astack"] = function_scope
+                        return await handler(request)
+                except Exception as error:
+                    if attempt == ATTEMPTS or not is_retryable(error):
+                        raise
+                    log.info("transaction retried after a conflict (attempt %d)", attempt)
+                    attempt += 1
+
+        return with_retries
 
 
 def get_settings(request: Request) -> Settings:

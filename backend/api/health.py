@@ -2,10 +2,10 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from backend import __version__
-from backend.api.deps import SessionDep
+from backend.api.deps import SessionDep, TransactionRoute
 from backend.schemas import Health
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=TransactionRoute)
 
 
 @router.get("/health", response_model=Health)

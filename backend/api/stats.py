@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-from backend.api.deps import SessionDep
+from backend.api.deps import SessionDep, TransactionRoute
 from backend.schemas import Stats
 from backend.services.stats import collection_stats
 
-router = APIRouter(tags=["stats"])
+router = APIRouter(tags=["stats"], route_class=TransactionRoute)
 
 
 @router.get("/stats", response_model=Stats)

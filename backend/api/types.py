@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Response, status
 from pydantic_core import to_json
 
-from backend.api.deps import SessionDep, TypeId, TypeListCache
+from backend.api.deps import SessionDep, TransactionRoute, TypeId, TypeListCache
 from backend.api.responses import error_responses, json_response
 from backend.schemas import (
     AddMiniatures,
@@ -15,7 +15,7 @@ from backend.schemas import (
 )
 from backend.services import history, moves, types
 
-router = APIRouter(prefix="/types", tags=["types"])
+router = APIRouter(prefix="/types", tags=["types"], route_class=TransactionRoute)
 
 # 400 covers the request's own errors (validation, names, stages, quantities, limits).
 BAD_REQUEST = error_responses(400)
