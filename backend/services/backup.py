@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 
 from backend import errors
 from backend.models import HistoryEvent, MiniatureType, StageCount
-from backend.names import name_key
-from backend.services.backup_format import FORMAT, VERSION, BackupFile
+from backend.services.backup_format import FORMAT, VERSION, ImportFile
 from backend.stages import MAX_COUNT, STAGES
 
 if TYPE_CHECKING:
@@ -147,7 +146,7 @@ def has_data(session: Session) -> bool:
 def import_backup(
     *,
     session: Session,
-    backup: BackupFile,
+    backup: ImportFile,
     mode: ImportMode,
     dry_run: bool,
     copies: "BackupStore",
@@ -198,8 +197,8 @@ _ADD_COUNTS = text(
 )
 
 
-def _apply(session: Session, backup: BackupFile, *, replace: bool) -> ImportSummary:
-    keys = [name_key(entry.name) for entry in backup.types]
+def _apply(session: Session, backup: ImportFile, *, replace: bool) -> ImportSummary:
+    keys = [entry.key for entry in backup.types]
     if replace:
         for table in (HistoryEvent, StageCount, MiniatureType):
             session.execute(delete(table).execution_options(synchronize_session=False))
@@ -232,7 +231,7 @@ def _apply(session: Session, backup: BackupFile, *, replace: bool) -> ImportSumm
 
 
 def _check_limits(
-    session: Session, backup: BackupFile, keys: list[str], existing: dict[str, int]
+    session: Session, backup: ImportFile, keys: list[str], existing: dict[str, int]
 ) -> None:
     """The first count, in file order, that the merge would push past the maximum."""
     if not existing:
@@ -255,7 +254,7 @@ def _check_limits(
 
 
 def _add_counts(
-    session: Session, backup: BackupFile, type_ids: list[int], *, new_ids: set[int]
+    session: Session, backup: ImportFile, type_ids: list[int], *, new_ids: set[int]
 ) -> None:
     """New types get all five rows; merged ones get their nonzero counts added."""
     rows: dict[str, list[Any]] = {"type_ids": [], "stages": [], "counts": []}
@@ -271,28 +270,16 @@ def _add_counts(
         session.execute(_ADD_COUNTS, rows)
 
 
-def _append_events(session: Session, backup: BackupFile, type_ids: list[int]) -> int:
-    """COPY in text format, one block per type: the fastest way in for 100k events.
-
-    No escaping is needed: the values are ids, stage constants, integers and ISO times.
-    """
-    connection = session.connection().connection.driver_connection
-    assert connection is not None
+def _append_events(session: Session, backup: ImportFile, type_ids: list[int]) -> int:
+    """COPY, a row at a time: the fastest way in for 100k events (see the benchmark notes)."""
+    cursor = session.connection().connection.cursor()
     added = 0
-    NULL = "\\N"  # COPY's text format for SQL NULL
-    columns = "type_id, from_stage, to_stage, qty, created_at"
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY history_events ({columns}) FROM STDIN") as copy,
-    ):
+    with cursor.copy(_COPY_EVENTS) as copy:
         for entry, type_id in zip(backup.types, type_ids, strict=True):
-            history = entry.history or ()
-            copy.write(
-                "".join(
-                    f"{type_id}\t{event['from_stage'] or NULL}\t{event['to_stage']}\t"
-                    f"{event['qty']}\t{event['at'].isoformat()}\n"
-                    for event in history
-                )
-            )
-            added += len(history)
+            for event in entry.history:
+                copy.write_row((type_id, *event))
+            added += len(entry.history)
     return added
+
+
+_COPY_EVENTS = "COPY history_events (type_id, from_stage, to_stage, qty, created_at) FROM STDIN"

@@ -134,3 +134,52 @@ def test_guards_run_before_the_size_check(http: httpx.Client) -> None:
     for headers, code in cases:
         response = http.post(f"{API}/types", content=big, headers=headers)
         assert response.json()["code"] == code
+
+
+def peak_growth_of_dry_run(server: AppServer, http: httpx.Client, body: bytes) -> tuple[int, dict]:  # type: ignore[type-arg]
+    http.get(f"{API}/health")
+    with PeakGrowth(server.pid) as memory:
+        response = http.post(
+            f"{API}/import", params={"dry_run": "true"}, content=body, headers=JSON
+        )
+    return memory.growth, response.json()
+
+
+def test_an_invalid_file_of_the_maximum_size_is_refused_in_bounded_memory(
+    server: AppServer, http: httpx.Client
+) -> None:
+    """Ten million wrong elements: the first is the error; nothing of the rest is kept."""
+    head = b'{"format":"miniatures-tracker","version":1,"types":['
+    count = (MAX_IMPORT - len(head) - 3) // 2
+    body = head + b"1," * count + b"1]}"
+    assert len(body) <= MAX_IMPORT
+    growth, answer = peak_growth_of_dry_run(server, http, body)
+    first = {"path": "types[0]", "rule": "NOT_OBJECT"}
+    assert answer == {"code": "ERR_IMPORT_INVALID", "params": first}
+    assert growth < 3 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+
+
+def valid_file(size: int) -> bytes:
+    """A backup of the maximum size, as the app writes it: types of 500 events each."""
+    steps = [(None, "IN_BOX"), ("IN_BOX", "BUILDING"), ("BUILDING", "DONE")]
+    history = [
+        {"from_stage": f, "to_stage": t, "qty": 1, "at": f"2026-11-01T09:{n % 60:02d}:00Z"}
+        for n, (f, t) in enumerate(steps * 167)
+    ]
+    one = len(json.dumps({"name": "Type 00000", "counts": {"DONE": 1}, "history": history}))
+    types = [
+        {"name": f"Type {n:05d}", "counts": {"DONE": 1}, "history": history}
+        for n in range(size // (one + 2))
+    ]
+    body = json.dumps({"format": "miniatures-tracker", "version": 1, "types": types}).encode()
+    assert size * 0.9 < len(body) <= size
+    return body
+
+
+def test_a_valid_file_of_the_maximum_size_is_checked_in_bounded_memory(
+    server: AppServer, http: httpx.Client
+) -> None:
+    body = valid_file(MAX_IMPORT)
+    growth, answer = peak_growth_of_dry_run(server, http, body)
+    assert answer["types_created"] > 0, answer
+    assert growth < 3 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
