@@ -40,7 +40,7 @@ VERSION = 1
 # --- the shape, for the API description ------------------------------------------------------
 
 DESCRIBED = ConfigDict(extra="ignore")
-BackupTime = Annotated[AwareDatetime, Field(description="ISO 8601 with a zone")]
+BackupTime = AwareDatetime  # ISO 8601 with a zone
 
 
 class BackupEvent(TypedDict):
