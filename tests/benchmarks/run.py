@@ -292,19 +292,22 @@ class Bench:
                 goal=1,
                 note=f"POST /backups, median of 5, max {max(samples) / 1000:.2f} s, "
                 f"{size / 1e6:.1f} MB written and fsynced",
+                floor=HEALTH,
             ),
             Metric(
                 "daily check: has anything changed",
                 statistics.median(state),
                 "ms",
                 note="the data's fingerprint, compared with the newest copy's; median of 20",
+                floor=PSYCOPG_MOVE,
             ),
-            Metric("GET /backups p95 (10 copies)", ms(listing, 95), "ms"),
+            Metric("GET /backups p95 (10 copies)", ms(listing, 95), "ms", floor=HEALTH),
             Metric(
                 "move p95 while copies are written",
                 ms(during, 95),
                 "ms",
                 note=f"p50 {ms(during, 50):.2f} ms, {len(during)} moves{ratio}",
+                floor=PSYCOPG_MOVE,
             ),
         ]
 
