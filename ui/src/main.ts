@@ -4,7 +4,7 @@ import { initBridge } from './composables/useBridge'
 import { applyDocumentLocale, detectLocale } from './composables/useLocale'
 import { createAppI18n } from './i18n'
 import { createAppRouter } from './router'
-import './styles.css'
+import './styles/global.css'
 
 const locale = detectLocale()
 applyDocumentLocale(locale)
