@@ -8,9 +8,20 @@ from tests.e2e.conftest import OpenContext, create_type, screenshot
 NARROW = {"width": 360, "height": 740}
 
 
-def assert_fits(page: Page) -> None:
+def assert_fits(page: Page, viewport: int = NARROW["width"]) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= NARROW["width"], f"page is {width}px wide at {NARROW['width']}px"
+    assert width <= viewport, f"page is {width}px wide at {viewport}px"
+
+
+def test_header_fits_the_smallest_phone(
+    open_context: OpenContext, api: httpx.Client, lang: str
+) -> None:
+    page = open_context(lang, viewport={"width": 320, "height": 640}).new_page()
+    page.goto("/")
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+    assert_fits(page, 320)
+    for control in ["nav-progress", "export-button", "import-button", f"lang-{lang}"]:
+        expect(page.get_by_test_id(control)).to_be_in_viewport()
 
 
 def test_narrow_screen(open_context: OpenContext, api: httpx.Client, lang: str) -> None:
