@@ -38,7 +38,8 @@ class MiniatureType(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH))
-    name_key: Mapped[str] = mapped_column(String(4 * MAX_NAME_LENGTH), unique=True)
+    # No length of its own: NFKC can make one character eighteen (U+FDFA).
+    name_key: Mapped[str] = mapped_column(String, unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

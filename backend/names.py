@@ -1,20 +1,40 @@
-"""The normalised name key: one function for uniqueness, search and order.
+"""Names: the form stored and shown, and the name key that uniqueness, search and order use.
 
 Computed in Python because the embedded PostgreSQL has no ICU and its case rules depend on
-the locale it was initialised with.
+the locale it was initialised with. The UI's search computes the same key
+(ui/src/lib/names.ts); tests/name_keys.json lists names and their keys that both are tested
+against.
+
+The invisible characters are Unicode's Default_Ignorable_Code_Point property and the spaces
+its White_Space property, as the `regex` module's Unicode tables define them (the same names
+that the UI's regular expressions use), not a list of our own.
 """
 
 import unicodedata
 
+import regex
+
 MAX_NAME_LENGTH = 100
+
+_EDGE = r"[\p{White_Space}\p{Default_Ignorable_Code_Point}]+"
+_EDGES = regex.compile(rf"^{_EDGE}|{_EDGE}$")
+_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
+_SPACES = regex.compile(r"\p{White_Space}+")
 
 
 def clean_name(name: str) -> str:
-    """The name as stored and shown: trimmed, in NFC."""
-    return unicodedata.normalize("NFC", name.strip())
+    """The name as stored and shown: NFC, whitespace and invisible characters trimmed."""
+    return _EDGES.sub("", unicodedata.normalize("NFC", name))
 
 
 def name_key(name: str) -> str:
-    """Trimmed, NFC, case-folded, with ё read as е."""
-    folded = unicodedata.normalize("NFC", clean_name(name).casefold())
-    return folded.replace("ё", "е")
+    """What a person would call the same name: "ＫＮＩＧＨＴＳ\\u200b " and "knights" share it.
+
+    NFKC, invisible characters removed, whitespace runs one space and trimmed, case-folded,
+    ё read as е. Invisible characters go first so that none can keep two letters from
+    composing; NFKC runs again after case folding, which can leave letters decomposed (ΐ).
+    """
+    text = unicodedata.normalize("NFKC", _IGNORABLE.sub("", name))
+    text = unicodedata.normalize("NFKC", text.casefold())
+    text = _SPACES.sub(" ", _IGNORABLE.sub("", text)).strip(" ")
+    return text.replace("ё", "е")

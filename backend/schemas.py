@@ -20,7 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from backend.names import MAX_NAME_LENGTH, clean_name
+from backend.names import MAX_NAME_LENGTH, clean_name, name_key
 from backend.stages import MAX_COUNT, Stage
 
 
@@ -60,7 +60,7 @@ def _name(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) 
     if not _storable(value):  # a malformed field, not a name
         raise PydanticCustomError("invalid_name", "a name cannot contain NUL")
     name = clean_name(value)
-    if not name:
+    if not name_key(name):  # nothing visible: only spaces and invisible characters
         raise PydanticCustomError("name_required", "a name is required")
     if len(name) > MAX_NAME_LENGTH:
         raise PydanticCustomError(

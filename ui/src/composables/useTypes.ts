@@ -2,7 +2,7 @@
 import { computed, ref } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { MiniType } from '../api/types'
-import { matchesQuery, normalizeName, sortByName } from '../lib/names'
+import { matchesQuery, nameKey, sortByName } from '../lib/names'
 import { nextStage, STAGES, type Counts, type Stage } from '../stages'
 
 type Status = 'idle' | 'loading' | 'ready' | 'error'
@@ -131,9 +131,9 @@ export function percentDone(done: number, total: number): number {
   return total === 0 ? 0 : Math.floor((done / total) * 100)
 }
 
-/** Filter by the search text (ё = е, any case) and sort in the language's alphabetical order. */
+/** Filter by the search text (by name key: ё = е, any case, invisible characters ignored) and sort in the language's alphabetical order. */
 export function visibleTypes(types: readonly MiniType[], query: string, locale: string): MiniType[] {
-  const matching = types.filter((t) => matchesQuery(normalizeName(t.name), query))
+  const matching = types.filter((t) => matchesQuery(nameKey(t.name), query))
   return sortByName(matching, locale)
 }
 

@@ -1,11 +1,59 @@
-// Name matching the way the backend compares names: trimmed, NFC, case-folded, ё read as е.
-export function normalizeName(name: string): string {
-  return name.trim().normalize('NFC').toLowerCase().replaceAll('ё', 'е')
+// The name key, computed as the backend computes it (backend/names.py), so that the search
+// box finds what the server's `q` finds: NFKC, invisible characters (Unicode's
+// Default_Ignorable_Code_Point) removed, whitespace runs one space and trimmed, case-folded,
+// ё read as е. tests/name_keys.json holds names and keys that both sides are tested against.
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}+/gu
+const SPACES = /\p{White_Space}+/gu
+
+// JavaScript has no case folding. toLowerCase gives what Unicode's full case folding (the
+// backend's str.casefold) gives, except for these letters, which folding maps on: checked
+// for every character Python's and Node's Unicode data both know. Cherokee folds to capitals.
+const FOLD_AFTER_LOWER: Record<string, string> = {
+  ß: 'ss',
+  ς: 'σ',
+  '\u1c80': 'в',
+  '\u1c81': 'д',
+  '\u1c82': 'о',
+  '\u1c83': 'с',
+  '\u1c84': 'т',
+  '\u1c85': 'т',
+  '\u1c86': 'ъ',
+  '\u1c87': 'ѣ',
+  '\u1c88': 'ꙋ',
+}
+const FOLDS_ON = /[ßς\u1c80-\u1c88]/g
+const CHEROKEE_SMALL = /[\u13f8-\u13fd\uab70-\uabbf]/g
+// The iota subscript (U+0345), alone or inside a Greek letter such as ᾳ, folds to an iota
+// that follows the letter: ᾳ is αι.
+const MAY_HOLD_IOTA_SUBSCRIPT = /[\u0345\u1f80-\u1fff]/g
+
+function iotaAfter(letter: string): string {
+  const parts = letter.normalize('NFD')
+  return parts.includes('\u0345') ? parts.replace('\u0345', '') + 'ι' : letter
 }
 
-export function matchesQuery(normalizedName: string, query: string): boolean {
-  const q = normalizeName(query)
-  return q === '' || normalizedName.includes(q)
+function cherokeeCapital(small: string): string {
+  const code = small.charCodeAt(0)
+  return String.fromCharCode(code >= 0xab70 ? code - 0xab70 + 0x13a0 : code - 8)
+}
+
+function caseFold(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(MAY_HOLD_IOTA_SUBSCRIPT, iotaAfter)
+    .replace(FOLDS_ON, (letter) => FOLD_AFTER_LOWER[letter])
+    .replace(CHEROKEE_SMALL, cherokeeCapital)
+}
+
+export function nameKey(name: string): string {
+  let text = name.replace(IGNORABLE, '').normalize('NFKC')
+  text = caseFold(text).normalize('NFKC')
+  return text.replace(IGNORABLE, '').replace(SPACES, ' ').trim().replaceAll('ё', 'е')
+}
+
+export function matchesQuery(key: string, query: string): boolean {
+  const q = nameKey(query)
+  return q === '' || key.includes(q)
 }
 
 export function sortByName<T extends { name: string; id: number }>(items: T[], locale: string): T[] {
