@@ -114,6 +114,7 @@ describe('BackupsDialog', () => {
     const preview = wrapper.get('[data-testid="restore-preview"]')
     expect(preview.get('[data-testid="restore-now"]').text()).toBe('2 types, 7 miniatures')
     expect(preview.get('[data-testid="restore-copy"]').text()).toBe('12 types, 340 miniatures, 57 history entries')
+    expect(preview.get('h3').text()).toBe(`Restore the copy made yesterday ${clock(daily.at)}?`)
     expect(document.activeElement).toBe(preview.get('h3').element)
 
     await wrapper.get('[data-testid="restore-next"]').trigger('click')
@@ -126,7 +127,7 @@ describe('BackupsDialog', () => {
     expect(wrapper.emitted('close')).toHaveLength(1)
     const [toast] = useToasts().toasts.value
     expect(toastText(toast, i18n.global.t as Translate)).toBe(
-      `Copy from yesterday ${clock(daily.at)} restored. What you had before is saved as before-import-2026-11-30T120000Z.json under Backups.`,
+      `The copy made yesterday ${clock(daily.at)} is restored. What you had before is saved as before-import-2026-11-30T120000Z.json under Backups.`,
     )
     wrapper.unmount()
   })
