@@ -99,10 +99,23 @@ class CountLimit(AppError):
     code = "ERR_COUNT_LIMIT"
 
 
+class AlreadyUndone(AppError):
+    """An event given to undo was undone before, here or in another window (`event_id`)."""
+
+    code = "ERR_ALREADY_UNDONE"
+
+
 class TypeNotFound(AppError):
     """An unknown type id."""
 
     code = "ERR_TYPE_NOT_FOUND"
+    status = 404
+
+
+class EventNotFound(AppError):
+    """An event id that is not one of this type's events that can be undone (`event_id`)."""
+
+    code = "ERR_EVENT_NOT_FOUND"
     status = 404
 
 
@@ -177,7 +190,9 @@ ALL_ERRORS: tuple[type[AppError], ...] = (
     ForbiddenOrigin,
     BadHost,
     CountLimit,
+    AlreadyUndone,
     TypeNotFound,
+    EventNotFound,
     NotFound,
     BackupNotFound,
     MethodNotAllowed,

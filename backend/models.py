@@ -7,10 +7,12 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
     String,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -63,15 +65,37 @@ class HistoryEvent(Base):
         CheckConstraint(
             f"from_stage IS NULL OR from_stage IN ({STAGE_LIST_SQL})", name="from_stage_known"
         ),
-        CheckConstraint(f"to_stage IN ({STAGE_LIST_SQL})", name="to_stage_known"),
+        CheckConstraint(
+            f"to_stage IS NULL OR to_stage IN ({STAGE_LIST_SQL})", name="to_stage_known"
+        ),
         CheckConstraint("from_stage IS DISTINCT FROM to_stage", name="moves_somewhere"),
         CheckConstraint("qty > 0", name="qty_positive"),
+        # An ordinary event lands in a stage; an undo event leaves one (to nowhere when it
+        # takes back miniatures that were added).
+        CheckConstraint(
+            "(undoes IS NULL AND to_stage IS NOT NULL) "
+            "OR (undoes IS NOT NULL AND from_stage IS NOT NULL)",
+            name="lands_or_undoes",
+        ),
+        CheckConstraint("undoes <> id", name="undoes_another"),
         Index("ix_history_events_type_time", "type_id", "created_at", "id"),
+        # The target of an undo link: an event of the same type.
+        UniqueConstraint("type_id", "id", name="uq_history_events_type_id_id"),
+        # An event is undone at most once, whatever races: the database says so.
+        UniqueConstraint("undoes", name="uq_history_events_undoes"),
+        ForeignKeyConstraint(
+            ["type_id", "undoes"],
+            ["history_events.type_id", "history_events.id"],
+            name="fk_history_events_undoes_same_type",
+            ondelete="CASCADE",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("miniature_types.id", ondelete="CASCADE"))
     from_stage: Mapped[str | None] = mapped_column(String(16))
-    to_stage: Mapped[str] = mapped_column(String(16))
+    to_stage: Mapped[str | None] = mapped_column(String(16))
     qty: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Set on an undo event: the event it reverses (same type; its stages swapped, same qty).
+    undoes: Mapped[int | None] = mapped_column(BigInteger)

@@ -108,6 +108,12 @@ class TypeOut(TypedDict):
     created_at: datetime
 
 
+class ChangedType(TypeOut):
+    """A type after an add or a move, and the id of the event that change wrote (to undo it)."""
+
+    event_id: int
+
+
 class Health(BaseModel):
     status: str = "ok"
     version: str
@@ -139,6 +145,33 @@ class MoveMiniatures(RequestBody):
     qty: Qty
 
 
+MAX_UNDO_EVENTS = 1000
+
+
+def _event_ids(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) -> Any:
+    # Strict JSON integers, as for qty; one message for every way the list can be wrong.
+    if (
+        type(value) is not list
+        or not 1 <= len(value) <= MAX_UNDO_EVENTS
+        or any(type(item) is not int or item < 1 for item in value)
+        or len(set(value)) != len(value)
+    ):
+        raise PydanticCustomError(
+            "event_ids",
+            "1 to {max} distinct positive integers",
+            {"max": MAX_UNDO_EVENTS},
+        )
+    return handler(value)
+
+
+class UndoEvents(RequestBody):
+    event_ids: Annotated[
+        list[Annotated[int, Field(ge=1)]],
+        Field(min_length=1, max_length=MAX_UNDO_EVENTS, description="Distinct event ids"),
+        WrapValidator(_event_ids),
+    ]
+
+
 class HistoryGroup(TypedDict):
     from_stage: Stage | None
     to_stage: Stage
@@ -146,6 +179,7 @@ class HistoryGroup(TypedDict):
     events: int
     at: datetime
     last_at: datetime
+    event_ids: list[int]
 
 
 class History(TypedDict):

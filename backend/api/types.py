@@ -7,13 +7,15 @@ from backend.api.deps import SessionDep, TransactionRoute, TypeId, TypeListCache
 from backend.api.responses import error_responses, json_response
 from backend.schemas import (
     AddMiniatures,
+    ChangedType,
     History,
     MoveMiniatures,
     TypeCreate,
     TypeOut,
     TypeRename,
+    UndoEvents,
 )
-from backend.services import history, moves, types
+from backend.services import history, moves, types, undo
 
 router = APIRouter(prefix="/types", tags=["types"], route_class=TransactionRoute)
 
@@ -59,13 +61,13 @@ def delete_type(type_id: TypeId, session: SessionDep) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{type_id}/add", response_model=TypeOut, responses=ONE_TYPE)
+@router.post("/{type_id}/add", response_model=ChangedType, responses=ONE_TYPE)
 def add_miniatures(type_id: TypeId, body: AddMiniatures, session: SessionDep) -> Response:
     added = types.add_miniatures(session=session, type_id=type_id, stage=body.stage, qty=body.qty)
     return json_response(added)
 
 
-@router.post("/{type_id}/move", response_model=TypeOut, responses=ONE_TYPE)
+@router.post("/{type_id}/move", response_model=ChangedType, responses=ONE_TYPE)
 def move_miniatures(type_id: TypeId, body: MoveMiniatures, session: SessionDep) -> Response:
     moved = moves.move_miniatures(
         session=session,
@@ -75,6 +77,13 @@ def move_miniatures(type_id: TypeId, body: MoveMiniatures, session: SessionDep) 
         qty=body.qty,
     )
     return json_response(moved)
+
+
+@router.post("/{type_id}/undo", response_model=TypeOut, responses=ONE_TYPE)
+def undo_events(type_id: TypeId, body: UndoEvents, session: SessionDep) -> Response:
+    """Reverses the given events of this type, all or none (see "Correcting a mistake")."""
+    undone = undo.undo_events(session=session, type_id=type_id, event_ids=body.event_ids)
+    return json_response(undone)
 
 
 @router.get("/{type_id}/history", response_model=History, responses=ONE_TYPE)

@@ -55,11 +55,14 @@ def export_filename(moment: datetime) -> str:
 
 # to_json renders a timestamp as ISO 8601 with the fraction only when there is one.
 _UTC_TIME = "(to_json({column} AT TIME ZONE 'UTC') #>> '{{}}') || 'Z'"
-# Stages are CHECK-constrained constants, so they need no JSON escaping.
+# Stages are CHECK-constrained constants, so they need no JSON escaping. An undo event names
+# the event it undoes; an undo of an addition goes nowhere (to_stage null).
 _EVENT_JSON = (
-    'format(\'{"from_stage": %s, "to_stage": "%s", "qty": %s, "at": "%s"}\', '
-    "coalesce('\"' || e.from_stage || '\"', 'null'), e.to_stage, e.qty, "
-    f"{_UTC_TIME.format(column='e.created_at')})"
+    'format(\'{"id": %s, "from_stage": %s, "to_stage": %s, "qty": %s, "at": "%s"%s}\', '
+    "e.id, coalesce('\"' || e.from_stage || '\"', 'null'), "
+    "coalesce('\"' || e.to_stage || '\"', 'null'), e.qty, "
+    f"{_UTC_TIME.format(column='e.created_at')}, "
+    "coalesce(', \"undoes\": ' || e.undoes, ''))"
 )
 _COUNT_COLUMNS = ",\n".join(
     f"coalesce(sum(s.count) FILTER (WHERE s.stage = '{stage}'), 0) AS {stage}" for stage in STAGES
@@ -74,8 +77,13 @@ _EXPORT_QUERY = text(
         SELECT {_COUNT_COLUMNS} FROM stage_counts AS s WHERE s.type_id = t.id
     ) AS c
     CROSS JOIN LATERAL (
-        SELECT string_agg({_EVENT_JSON}, :separator ORDER BY e.created_at, e.id) AS history
-        FROM history_events AS e WHERE e.type_id = t.id
+        SELECT string_agg({_EVENT_JSON}, :separator ORDER BY o.at, e.id) AS history
+        FROM history_events AS e
+        LEFT JOIN history_events AS undone ON undone.id = e.undoes
+        -- In time order, and an undo event always after the event it undoes (ids grow), even
+        -- when an imported event was dated later than its undo.
+        CROSS JOIN LATERAL (SELECT greatest(e.created_at, undone.created_at) AS at) AS o
+        WHERE e.type_id = t.id
     ) AS h
     ORDER BY t.name_key COLLATE "C", t.name COLLATE "C", t.id
     """
@@ -270,16 +278,38 @@ def _add_counts(
         session.execute(_ADD_COUNTS, rows)
 
 
+# A block of event ids taken in one step. Safe because every writer of history_events waits for
+# the import's lock (_hold_off_writers) before it takes an id.
+_RESERVE_IDS = text(
+    """
+    SELECT setval(pg_get_serial_sequence('history_events', 'id'),
+                  nextval(pg_get_serial_sequence('history_events', 'id')) + :count - 1)
+    """
+)
+
+
 def _append_events(session: Session, backup: ImportFile, type_ids: list[int]) -> int:
-    """COPY, a row at a time: the fastest way in for 100k events (see the benchmark notes)."""
+    """COPY, a row at a time: the fastest way in for 100k events (see the benchmark notes).
+
+    The database ids are chosen here, in file order, so that an undo event can name the id of
+    the event it undoes (the file links them by place in the type's history).
+    """
+    total = sum(len(entry.history) for entry in backup.types)
+    if not total:
+        return 0
+    first_id = session.execute(_RESERVE_IDS, {"count": total}).scalar_one() - total + 1
     cursor = session.connection().connection.cursor()
-    added = 0
     with cursor.copy(_COPY_EVENTS) as copy:
         for entry, type_id in zip(backup.types, type_ids, strict=True):
-            for event in entry.history:
-                copy.write_row((type_id, *event))
-            added += len(entry.history)
-    return added
+            for event_id, (from_stage, to_stage, qty, at, undoes) in enumerate(
+                entry.history, start=first_id
+            ):
+                target = None if undoes is None else first_id + undoes
+                copy.write_row((event_id, type_id, from_stage, to_stage, qty, at, target))
+            first_id += len(entry.history)
+    return total
 
 
-_COPY_EVENTS = "COPY history_events (type_id, from_stage, to_stage, qty, created_at) FROM STDIN"
+_COPY_EVENTS = (
+    "COPY history_events (id, type_id, from_stage, to_stage, qty, created_at, undoes) FROM STDIN"
+)

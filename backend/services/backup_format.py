@@ -13,6 +13,9 @@ a name with a NUL character (which PostgreSQL text cannot hold) is NOT_STRING; a
 an escaped lone surrogate ("\\ud800", which no text can hold) makes the body NOT_JSON; an
 event's stages break INVALID_TRANSITION (at `to_stage`) where the second of them is read; a
 key given twice in one object is checked each time, and the last one counts.
+`"id": null` and `"undoes": null` mean absent; an undo event whose own values are each valid
+but do not reverse the event it names is UNDO_MISMATCH, checked after the event's other rules.
+In a version 2 file whose `version` comes after `types`, the body is scanned ahead once for it.
 
 The pydantic models below describe the file in the API description; the check follows the
 same field types (a name is checked by the very rules of `POST /types`).
@@ -23,7 +26,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, NamedTuple, NotRequired
 
 import ijson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -35,7 +38,9 @@ from backend.schemas import Count, Name, StageField
 from backend.stages import MAX_COUNT, STAGES, Stage, is_forward
 
 FORMAT = "miniatures-tracker"
-VERSION = 1
+VERSION = 2  # what export writes
+LINKED_VERSION = 2  # from this version on, events carry ids and undo events their links
+READABLE_VERSIONS = (1, 2)
 
 # --- the shape, for the API description ------------------------------------------------------
 
@@ -44,8 +49,10 @@ BackupTime = AwareDatetime  # ISO 8601 with a zone
 
 
 class BackupEvent(TypedDict):
+    id: NotRequired[int]  # version 2: unique within its type's history in this file
+    undoes: NotRequired[int]  # version 2: the id of the earlier event this one reverses
     from_stage: Stage | None
-    to_stage: Stage
+    to_stage: Stage | None  # null only in an undo of an addition
     qty: Annotated[int, Field(ge=1, le=MAX_COUNT)]
     at: BackupTime
 
@@ -92,6 +99,11 @@ IMPORT_RULES = (
     "NEGATIVE",
     "OUT_OF_RANGE",
     "INVALID_TIME",
+    # version 2: event ids and undo links
+    "DUPLICATE_ID",
+    "UNKNOWN_EVENT",
+    "ALREADY_UNDONE",
+    "UNDO_MISMATCH",
 )
 
 # --- what a checked file holds ---------------------------------------------------------------
@@ -99,9 +111,10 @@ IMPORT_RULES = (
 
 class ImportEvent(NamedTuple):
     from_stage: Stage | None
-    to_stage: Stage
+    to_stage: Stage | None  # None only in an undo of an addition
     qty: int
     at: datetime  # in UTC
+    undoes: int | None  # an undo event: the place in its type's history of the event it undoes
 
 
 @dataclass(slots=True)
@@ -156,7 +169,7 @@ def parse_backup(body: bytes) -> ImportFile:
     broken: _Broken | None = None
     try:
         try:
-            types = _document(tokens)
+            types = _document(tokens, body)
         except _Broken as first:
             broken, types = first, []
         deque(tokens, maxlen=0)  # to the end: trailing garbage or a cut-off file is NOT_JSON
@@ -190,12 +203,13 @@ def _skip(tokens: Tokens, event: str) -> None:
                 return
 
 
-def _document(tokens: Tokens) -> list[ImportType]:
+def _document(tokens: Tokens, body: bytes) -> list[ImportType]:
     event, _ = next(tokens)
     if event != "start_map":
         raise _Broken("NOT_OBJECT")
     found: set[str] = set()
     types: list[ImportType] = []
+    version: Any = None
     for event, key in tokens:
         if event == "end_map":
             break
@@ -206,12 +220,15 @@ def _document(tokens: Tokens) -> list[ImportType]:
             if value != FORMAT:
                 raise _Broken("UNKNOWN_FORMAT", key)
         elif key == "version":
-            if _integer(event, value, key) != VERSION:
+            version = _integer(event, value, key)
+            if version not in READABLE_VERSIONS:
                 raise _Broken("UNKNOWN_VERSION", key)
         elif key == "types":
             if event != "start_array":
                 raise _Broken("NOT_ARRAY", key)
-            types = _types(tokens)
+            if "version" not in found:
+                version = _version_ahead(body)
+            types = _types(tokens, linked=version == LINKED_VERSION)
         else:
             _skip(tokens, event)
             continue
@@ -222,7 +239,26 @@ def _document(tokens: Tokens) -> list[ImportType]:
     return types
 
 
-def _types(tokens: Tokens) -> list[ImportType]:
+def _version_ahead(body: bytes) -> Any:
+    """The top-level `version` of a file that writes it after `types` (None if there is none
+    or the body breaks first: the check in file order reports that)."""
+    depth = 0
+    tokens: Tokens = ijson.basic_parse(body)
+    try:
+        for event, value in tokens:
+            if event in _OPEN:
+                depth += 1
+            elif event in _CLOSE:
+                depth -= 1
+            elif depth == 1 and event == "map_key" and value == "version":
+                event, value = next(tokens)
+                return value if event == "number" else None
+    except (ijson.JSONError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def _types(tokens: Tokens, *, linked: bool) -> list[ImportType]:
     types: list[ImportType] = []
     keys: set[str] = set()
     for index, (event, _) in enumerate(tokens):
@@ -231,13 +267,13 @@ def _types(tokens: Tokens) -> list[ImportType]:
         where = f"types[{index}]"
         if event != "start_map":
             raise _Broken("NOT_OBJECT", where)
-        entry = _type(tokens, where, keys)
+        entry = _type(tokens, where, keys, linked)
         types.append(entry)
         keys.add(entry.key)
     return types
 
 
-def _type(tokens: Tokens, where: str, earlier_keys: set[str]) -> ImportType:
+def _type(tokens: Tokens, where: str, earlier_keys: set[str], linked: bool) -> ImportType:
     entry = ImportType(name="", key="")
     named = False
     for event, key in tokens:
@@ -255,7 +291,9 @@ def _type(tokens: Tokens, where: str, earlier_keys: set[str]) -> ImportType:
         elif key == "counts":
             entry.counts = {} if event == "null" else _counts(tokens, event, f"{where}.{key}")
         elif key == "history":
-            entry.history = [] if event == "null" else _history(tokens, event, f"{where}.{key}")
+            entry.history = (
+                [] if event == "null" else _history(tokens, event, f"{where}.{key}", linked)
+            )
         else:
             _skip(tokens, event)
     if not named:
@@ -323,22 +361,27 @@ def _stage(event: str, value: Any, where: str) -> Stage:
     return stage
 
 
-def _history(tokens: Tokens, event: str, where: str) -> list[ImportEvent]:
+def _history(tokens: Tokens, event: str, where: str, linked: bool) -> list[ImportEvent]:
     if event != "start_array":
         raise _Broken("NOT_ARRAY", where)
     history: list[ImportEvent] = []
     append = history.append
+    links = _Links() if linked else None
     for index, (event, _) in enumerate(tokens):
         if event == "end_array":
             break
         if event != "start_map":
             raise _Broken("NOT_OBJECT", f"{where}[{index}]")
-        append(_event(tokens, f"{where}[{index}]"))
+        if links is None:
+            append(_event(tokens, f"{where}[{index}]"))
+        else:
+            append(_linked_event(tokens, f"{where}[{index}]", history, links))
     return history
 
 
 def _event(tokens: Tokens, where: str) -> ImportEvent:
-    """One event; the hot path of a large file, so its keys are matched inline."""
+    """One event of a version 1 file; the hot path of a large file, so its keys are matched
+    inline."""
     from_stage = to_stage = qty = at = _ABSENT
     for event, key in tokens:
         if event == "end_map":
@@ -363,8 +406,86 @@ def _event(tokens: Tokens, where: str) -> ImportEvent:
             and not is_forward(from_stage, to_stage)
         ):
             raise _Broken("INVALID_TRANSITION", f"{where}.to_stage")
+    _require(where, from_stage, to_stage, qty, at)
+    return ImportEvent(from_stage, to_stage, qty, at, None)
+
+
+def _require(where: str, from_stage: Any, to_stage: Any, qty: Any, at: Any) -> None:
     fields = (("from_stage", from_stage), ("to_stage", to_stage), ("qty", qty), ("at", at))
     for key, value in fields:
         if value is _ABSENT:
             raise _Broken("MISSING", f"{where}.{key}")
-    return ImportEvent(from_stage, to_stage, qty, at)
+
+
+@dataclass(slots=True)
+class _Links:
+    """What the undo links of one type's history may name so far (places in the history)."""
+
+    places: dict[int, int] = field(default_factory=dict)  # the file's event id -> its place
+    undone: set[int] = field(default_factory=set)
+
+
+def _linked_event(
+    tokens: Tokens, where: str, history: list[ImportEvent], links: _Links
+) -> ImportEvent:
+    """One event of a version 2 file. Whether it is an undo (its `undoes`, wherever that stands
+    in the object) decides its stage rules, so the object's values are read first."""
+    values: list[tuple[str, str, Any]] = []
+    for event, key in tokens:
+        if event == "end_map":
+            break
+        event, value = next(tokens)
+        _skip(tokens, event)  # a nested value is never a valid one: its first token says so
+        values.append((key, event, value))
+    is_undo = next((e != "null" for k, e, _ in reversed(values) if k == "undoes"), False)
+    from_stage = to_stage = qty = at = _ABSENT
+    event_id = target = None
+    for key, event, value in values:
+        path = f"{where}.{key}"
+        if key == "from_stage":
+            from_stage = None if event == "null" else _stage(event, value, path)
+        elif key == "to_stage":
+            to_stage = None if event == "null" and is_undo else _stage(event, value, path)
+        elif key == "qty":
+            qty = _count(event, value, path, 1)
+            continue
+        elif key == "at":
+            at = _time(event, value, path)
+            continue
+        elif key == "id":
+            event_id = None if event == "null" else _integer(event, value, path)
+            if event_id in links.places:
+                raise _Broken("DUPLICATE_ID", path)
+            continue
+        elif key == "undoes":
+            target = None if event == "null" else _undone_place(event, value, path, history, links)
+            continue
+        else:
+            continue
+        if (
+            not is_undo
+            and from_stage is not _ABSENT
+            and to_stage is not _ABSENT
+            and not is_forward(from_stage, to_stage)
+        ):
+            raise _Broken("INVALID_TRANSITION", f"{where}.to_stage")
+    _require(where, from_stage, to_stage, qty, at)
+    if target is not None:
+        undone = history[target]
+        if (from_stage, to_stage, qty) != (undone.to_stage, undone.from_stage, undone.qty):
+            raise _Broken("UNDO_MISMATCH", f"{where}.undoes")
+        links.undone.add(target)
+    if event_id is not None:
+        links.places[event_id] = len(history)
+    return ImportEvent(from_stage, to_stage, qty, at, target)
+
+
+def _undone_place(
+    event: str, value: Any, where: str, history: list[ImportEvent], links: _Links
+) -> int:
+    place = links.places.get(_integer(event, value, where))
+    if place is None or history[place].undoes is not None:
+        raise _Broken("UNKNOWN_EVENT", where)
+    if place in links.undone:
+        raise _Broken("ALREADY_UNDONE", where)
+    return place

@@ -23,13 +23,16 @@ class Event:
     to_stage: Stage
     qty: int
     at: datetime
+    id: int = 0
 
 
-def _grouped(events: Iterable[tuple[str | None, str, int, datetime]]) -> list[HistoryGroup]:
-    """The grouping rule, on plain rows (from, to, qty, at), oldest first."""
+def _grouped(
+    events: Iterable[tuple[int, str | None, str, int, datetime]],
+) -> list[HistoryGroup]:
+    """The grouping rule, on plain rows (id, from, to, qty, at), oldest first."""
     groups: list[HistoryGroup] = []
     current: HistoryGroup | None = None
-    for from_stage, to_stage, qty, at in events:
+    for event_id, from_stage, to_stage, qty, at in events:
         if (
             current is not None
             and current["from_stage"] == from_stage
@@ -39,6 +42,7 @@ def _grouped(events: Iterable[tuple[str | None, str, int, datetime]]) -> list[Hi
             current["qty"] += qty
             current["events"] += 1
             current["last_at"] = at
+            current["event_ids"].append(event_id)
         else:
             current = {
                 "from_stage": cast(Stage | None, from_stage),
@@ -47,6 +51,7 @@ def _grouped(events: Iterable[tuple[str | None, str, int, datetime]]) -> list[Hi
                 "events": 1,
                 "at": at,
                 "last_at": at,
+                "event_ids": [event_id],
             }
             groups.append(current)
     return groups
@@ -54,12 +59,16 @@ def _grouped(events: Iterable[tuple[str | None, str, int, datetime]]) -> list[Hi
 
 def group_history(events: Iterable[Event]) -> list[HistoryGroup]:
     """Groups events (oldest first): same transition, and each gap under GROUP_GAP."""
-    return _grouped((e.from_stage, e.to_stage, e.qty, e.at) for e in events)
+    return _grouped((e.id, e.from_stage, e.to_stage, e.qty, e.at) for e in events)
 
 
+# The effective events: undo events, and the events they undid, are left out before grouping,
+# so the history reads as if the mistake never happened (the log itself keeps both).
 _EVENTS = """
-    SELECT from_stage, to_stage, qty, created_at FROM history_events
-    WHERE type_id = %(type_id)s ORDER BY created_at, id
+    SELECT e.id, e.from_stage, e.to_stage, e.qty, e.created_at FROM history_events AS e
+    WHERE e.type_id = %(type_id)s AND e.undoes IS NULL
+      AND NOT EXISTS (SELECT FROM history_events AS u WHERE u.undoes = e.id)
+    ORDER BY e.created_at, e.id
 """
 
 

@@ -3,14 +3,14 @@
 from sqlalchemy.orm import Session
 
 from backend import errors
-from backend.schemas import TypeOut
+from backend.schemas import ChangedType
 from backend.services.types import apply_change, lock_type
 from backend.stages import MAX_COUNT, Stage, is_forward
 
 
 def move_miniatures(
     *, session: Session, type_id: int, from_stage: Stage, to_stage: Stage, qty: int
-) -> TypeOut:
+) -> ChangedType:
     if not is_forward(from_stage, to_stage):
         raise errors.InvalidStageTransition()
     # Checked in Python on the locked rows: nothing is written when the move cannot happen.

@@ -2,8 +2,8 @@
 
 from typing import cast
 
-from sqlalchemy import func, literal_column, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, literal_column, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from backend.models import HistoryEvent, StageCount
 from backend.schemas import MonthStats, Stats, Totals
@@ -24,13 +24,16 @@ def collection_stats(*, session: Session) -> Stats:
     month = func.to_char(utc, literal_column("'YYYY-MM'"))
     added = HistoryEvent.from_stage.is_(None)
     finished = HistoryEvent.to_stage == Stage.DONE.value
+    # Effective events only: neither an undo event nor the mistake it took back counts.
+    undo = aliased(HistoryEvent)
+    effective = HistoryEvent.undoes.is_(None) & ~exists().where(undo.undoes == HistoryEvent.id)
     months = session.execute(
         select(
             month.label("month"),
             func.coalesce(func.sum(HistoryEvent.qty).filter(added), 0).label("added"),
             func.coalesce(func.sum(HistoryEvent.qty).filter(finished), 0).label("finished"),
         )
-        .where(or_(added, finished))
+        .where(or_(added, finished), effective)
         .group_by(month)
         .order_by(month)
     ).mappings()

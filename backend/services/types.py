@@ -14,7 +14,7 @@ from backend import errors
 from backend.db import driver_rows
 from backend.models import HistoryEvent, MiniatureType, StageCount
 from backend.names import name_key
-from backend.schemas import Counts, TypeOut
+from backend.schemas import ChangedType, Counts, TypeOut
 from backend.stages import MAX_COUNT, STAGES, Stage
 
 NAME_KEY_CONSTRAINT = "uq_miniature_types_name_key"
@@ -210,15 +210,17 @@ _APPLY_CHANGE = text(
     )
     INSERT INTO history_events (type_id, from_stage, to_stage, qty)
     VALUES (:type_id, :from_stage, :to_stage, :qty)
+    RETURNING id
     """
 )
 
 
 def apply_change(
     session: Session, locked: LockedType, from_stage: Stage | None, to_stage: Stage, qty: int
-) -> TypeOut:
-    """Moves (or, from None, adds) qty on rows lock_type has locked; answers the new type."""
-    session.execute(
+) -> ChangedType:
+    """Moves (or, from None, adds) qty on rows lock_type has locked; answers the new type and
+    the id of the event written."""
+    event_id = session.execute(
         _APPLY_CHANGE,
         {
             "type_id": locked.id,
@@ -226,15 +228,16 @@ def apply_change(
             "to_stage": to_stage.value,
             "qty": qty,
         },
-    )
+    ).scalar_one()
     counts = dict(locked.counts)
     counts[to_stage.value] += qty
     if from_stage is not None:
         counts[from_stage.value] -= qty
-    return type_answer(locked.id, locked.name, locked.created_at, counts)
+    answer = type_answer(locked.id, locked.name, locked.created_at, counts)
+    return {**answer, "event_id": event_id}
 
 
-def add_miniatures(*, session: Session, type_id: int, stage: Stage, qty: int) -> TypeOut:
+def add_miniatures(*, session: Session, type_id: int, stage: Stage, qty: int) -> ChangedType:
     """Miniatures bought later: logged as an event from null."""
     locked = lock_type(session, type_id)
     if locked.counts[stage.value] + qty > MAX_COUNT:

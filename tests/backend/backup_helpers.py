@@ -20,7 +20,7 @@ def document(*types: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def event(from_stage: str | None, to_stage: str, qty: int, at: str) -> dict[str, Any]:
+def event(from_stage: str | None, to_stage: str | None, qty: int, at: str) -> dict[str, Any]:
     return {"from_stage": from_stage, "to_stage": to_stage, "qty": qty, "at": at}
 
 
@@ -45,9 +45,28 @@ def export(client: Client) -> dict[str, Any]:
     return exported
 
 
+def positional(exported: dict[str, Any]) -> dict[str, Any]:
+    """An export with each event's id replaced by its place in its type's history (and each
+    `undoes` by the place of the event it undoes): what a round trip must keep."""
+    types = []
+    for entry in exported["types"]:
+        place = {e["id"]: index for index, e in enumerate(entry["history"])}
+        history = [
+            {
+                **e,
+                "id": place[e["id"]],
+                **({"undoes": place[e["undoes"]]} if "undoes" in e else {}),
+            }
+            for e in entry["history"]
+        ]
+        types.append({**entry, "history": history})
+    return {**exported, "types": types}
+
+
 def state(client: Client) -> dict[str, Any]:
-    """The whole database as the export shows it, without the time of the export."""
-    exported = export(client)
+    """The whole database as the export shows it, without the time of the export and with
+    event ids as places in the history."""
+    exported = positional(export(client))
     del exported["exported_at"]
     return exported
 

@@ -59,7 +59,8 @@ CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("format wrong", at("format", "other-app"), "format", "UNKNOWN_FORMAT"),
     ("format not a string", at("format", 1), "format", "NOT_STRING"),
     ("format missing", without("format"), "format", "MISSING"),
-    ("version 2", at("version", 2), "version", "UNKNOWN_VERSION"),
+    ("version 3", at("version", 3), "version", "UNKNOWN_VERSION"),
+    ("version 0", at("version", 0), "version", "UNKNOWN_VERSION"),
     ("version as text", at("version", "1"), "version", "NOT_INTEGER"),
     ("version fractional", at("version", 1.5), "version", "NOT_INTEGER"),
     ("version missing", without("version"), "version", "MISSING"),
@@ -144,6 +145,58 @@ CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
 ]  # fmt: skip
 
 
+def linked_type(name: str = "Orks") -> Doc:
+    """Version 2: ids, an undone move and an undone addition."""
+    return {
+        "name": name,
+        "counts": {"IN_BOX": 3, "BUILDING": 1},
+        "history": [
+            {"id": 10, **event(None, "IN_BOX", 4, "2026-11-01T09:00:00Z")},
+            {"id": 11, **event("IN_BOX", "BUILDING", 1, "2026-11-02T09:00:00Z")},
+            {"id": 12, **event("IN_BOX", "DONE", 2, "2026-11-02T09:01:00Z")},
+            {"id": 13, "undoes": 12, **event("DONE", "IN_BOX", 2, "2026-11-02T09:02:00Z")},
+            {"id": 14, **event(None, "IN_BOX", 9, "2026-11-03T09:00:00Z")},
+            {"undoes": 14, **event("IN_BOX", None, 9, "2026-11-03T09:00:30Z")},
+        ],
+    }
+
+
+def linked_file() -> Doc:
+    return {**document(linked_type("Orks"), linked_type("Aeldari")), "version": 2}
+
+
+UNDO = "types.1.history.3"
+LINK_CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
+    ("id twice", at("types.1.history.2.id", 11), "types[1].history[2].id", "DUPLICATE_ID"),
+    ("id as text", at("types.1.history.2.id", "12"), "types[1].history[2].id", "NOT_INTEGER"),
+    ("undoes as text", at(f"{UNDO}.undoes", "12"), "types[1].history[3].undoes",
+     "NOT_INTEGER"),
+    ("undoes a later event", at(f"{UNDO}.undoes", 14), "types[1].history[3].undoes",
+     "UNKNOWN_EVENT"),
+    ("undoes no event", at(f"{UNDO}.undoes", 99), "types[1].history[3].undoes",
+     "UNKNOWN_EVENT"),
+    ("undoes itself", at(f"{UNDO}.undoes", 13), "types[1].history[3].undoes", "UNKNOWN_EVENT"),
+    ("undoes an undo", at("types.1.history.5.undoes", 13), "types[1].history[5].undoes",
+     "UNKNOWN_EVENT"),
+    ("undoes twice", at("types.1.history.5.undoes", 12), "types[1].history[5].undoes",
+     "ALREADY_UNDONE"),
+    ("undo of other qty", at(f"{UNDO}.qty", 1), "types[1].history[3].undoes",
+     "UNDO_MISMATCH"),
+    ("undo not reversed", at(f"{UNDO}.to_stage", "BUILDING"), "types[1].history[3].undoes",
+     "UNDO_MISMATCH"),
+    ("undo of an addition to a stage", at("types.1.history.5.to_stage", "BUILDING"),
+     "types[1].history[5].undoes", "UNDO_MISMATCH"),
+    ("undo from nowhere", at(f"{UNDO}.from_stage", None), "types[1].history[3].undoes",
+     "UNDO_MISMATCH"),
+    ("undo without its link", without(f"{UNDO}.undoes"),
+     "types[1].history[3].to_stage", "INVALID_TRANSITION"),
+    ("addition to nowhere", without("types.1.history.5.undoes"), "types[1].history[5].to_stage",
+     "INVALID_STAGE"),
+    ("undo still checks its stages", at(f"{UNDO}.to_stage", "SOLD"),
+     "types[1].history[3].to_stage", "INVALID_STAGE"),
+]  # fmt: skip
+
+
 @pytest.fixture
 def populated(client: TestClient) -> TestClient:
     """A database with something in it, so "left as it was" means something."""
@@ -178,6 +231,53 @@ def test_broken_rule_is_refused_with_path_and_rule(
     for mode in ("merge", "replace"):
         assert_refused(populated, doc, path, rule, mode=mode)
     assert_refused(populated, doc, path, rule, dry_run="true")
+
+
+def test_the_good_linked_file_is_accepted(client: TestClient) -> None:
+    answer = post_import(client, linked_file())
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["events_added"] == 12
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "rule"), [c[1:] for c in LINK_CASES], ids=[c[0] for c in LINK_CASES]
+)
+def test_broken_link_is_refused_with_path_and_rule(
+    populated: TestClient, change: Callable[[Doc], None], path: str, rule: str
+) -> None:
+    doc = linked_file()
+    change(doc)
+    for mode in ("merge", "replace"):
+        assert_refused(populated, doc, path, rule, mode=mode)
+    assert_refused(populated, doc, path, rule, dry_run="true")
+
+
+def test_in_version_1_ids_and_undoes_are_unknown_keys(populated: TestClient) -> None:
+    doc = linked_file()
+    doc["version"] = 1
+    # Without its link the undo is a backward move.
+    assert_refused(populated, doc, "types[0].history[3].to_stage", "INVALID_TRANSITION")
+    for entry in doc["types"]:
+        entry["history"] = [e for e in entry["history"] if "undoes" not in e]
+        entry["history"][0]["id"] = "not checked"
+        entry["history"][1]["id"] = entry["history"][2]["id"]
+    assert post_import(populated, doc).status_code == 200
+
+
+def test_first_link_error_in_file_order_wins(populated: TestClient) -> None:
+    doc = linked_file()
+    # Keys after "undoes" come later in the file: the broken link is reported first.
+    rest = {"from_stage": "DONE", "to_stage": "IN_BOX", "at": "2026-11-02T09:02:00Z"}
+    doc["types"][1]["history"][3] = {"undoes": 99, "qty": -1, **rest}
+    assert_refused(populated, doc, "types[1].history[3].undoes", "UNKNOWN_EVENT")
+    doc["types"][1]["history"][3] = {"qty": -1, "undoes": 99, **rest}
+    assert_refused(populated, doc, "types[1].history[3].qty", "NEGATIVE")
+    # A link error in an earlier type comes before a bad value in a later one.
+    doc = linked_file()
+    doc["types"][0]["history"][1]["id"] = 10
+    doc["types"][1]["counts"]["DONE"] = -1
+    assert_refused(populated, doc, "types[0].history[1].id", "DUPLICATE_ID")
+    # Ids are per type: the same ids in two types are fine (the good file has them).
 
 
 def test_duplicate_names_compare_case_and_yo_insensitively(populated: TestClient) -> None:
@@ -281,4 +381,5 @@ def test_every_rule_of_the_contract_is_exercised_above() -> None:
     from backend.services.backup_format import IMPORT_RULES
 
     # NOT_JSON needs a raw body, not a document: its own tests send malformed bytes.
-    assert {case[3] for case in CASES} | {"NOT_JSON"} == set(IMPORT_RULES)
+    rules = {case[3] for case in CASES + LINK_CASES}
+    assert rules | {"NOT_JSON"} == set(IMPORT_RULES)

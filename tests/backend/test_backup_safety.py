@@ -17,6 +17,7 @@ from tests.backend.backup_helpers import (
     event,
     export,
     move,
+    positional,
     post_import,
     state,
 )
@@ -51,7 +52,7 @@ def test_safety_copy_holds_the_state_before_and_restores_it(
     assert state(client) != before
 
     copy = (backups_dir / name).read_bytes()
-    written = json.loads(copy)
+    written = positional(json.loads(copy))
     assert written.pop("copy")["kind"] == "before-import"
     assert {**written, "exported_at": None} == {**before, "exported_at": None}
     restored = post_import(client, copy, mode="replace")

@@ -131,3 +131,25 @@ def test_delete_while_moving_never_fails_the_server(live_server: str) -> None:
     assert Counter(status for status, _ in answers)[204] == 1
     response = httpx.get(f"{live_server}{API}/types/{type_id}")
     assert response.status_code == 404
+
+
+@pytest.mark.usefixtures("reset_db")
+def test_simultaneous_undos_of_one_event_have_one_winner(live_server: str) -> None:
+    type_id = create(live_server, "Orks", IN_BOX=10)
+    move = {"from_stage": "IN_BOX", "to_stage": "DONE", "qty": 4}
+    event_id = httpx.post(f"{live_server}{API}/types/{type_id}/move", json=move).json()["event_id"]
+    body = {"event_ids": [event_id]}
+    answers = all_at_once(
+        live_server,
+        [lambda http: http.post(f"{API}/types/{type_id}/undo", json=body)] * 20,
+    )
+    statuses = Counter(status for status, _ in answers)
+    assert statuses == {200: 1, 400: 19}
+    assert all(
+        answer == {"code": "ERR_ALREADY_UNDONE", "params": {"event_id": event_id}}
+        for status, answer in answers
+        if status == 400
+    )
+    counts, groups = state(live_server, type_id)
+    assert counts == {"IN_BOX": 10, "BUILDING": 0, "PRIMING": 0, "PAINTING": 0, "DONE": 0}
+    assert [(g["from_stage"], g["to_stage"]) for g in groups] == [(None, "IN_BOX")]

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from backend.services.history import Event, group_history
 from backend.stages import Stage
-from tests.backend.core_api import API, create_type, groups, insert_events
+from tests.backend.core_api import API, create_type, groups, insert_events, run_sql
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 IN_BOX, BUILDING, PRIMING, DONE = Stage.IN_BOX, Stage.BUILDING, Stage.PRIMING, Stage.DONE
@@ -103,7 +103,16 @@ def test_history_through_the_api_groups_events_at_their_times(client: TestClient
             ("IN_BOX", "BUILDING", 1, at(701)),
         ],
     )
-    assert groups(client, type_id) == [
+    ids = [row.id for row in run_sql(client, "SELECT id FROM history_events ORDER BY id")]
+    found = groups(client, type_id)
+    assert [group.pop("event_ids") for group in found] == [
+        ids[0:1],
+        ids[1:3],
+        ids[3:4],
+        ids[4:5],
+        ids[5:6],
+    ]
+    assert found == [
         {
             "from_stage": None,
             "to_stage": "IN_BOX",

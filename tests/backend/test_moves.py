@@ -26,11 +26,14 @@ def test_move_answers_the_new_type_and_logs_the_event(client: TestClient) -> Non
     body = response.json()
     assert body["counts"] == {"IN_BOX": 6, "BUILDING": 4, "PRIMING": 0, "PAINTING": 0, "DONE": 0}
     assert body["total"] == 10
+    event_id = body.pop("event_id")
     assert client.get(f"{API}/types/{type_id}").json() == body
-    assert [(g["from_stage"], g["to_stage"], g["qty"]) for g in groups(client, type_id)] == [
+    history = groups(client, type_id)
+    assert [(g["from_stage"], g["to_stage"], g["qty"]) for g in history] == [
         (None, "IN_BOX", 10),
         ("IN_BOX", "BUILDING", 4),
     ]
+    assert history[1]["event_ids"] == [event_id]
 
 
 def test_skipping_stages_is_allowed(client: TestClient) -> None:

@@ -125,3 +125,86 @@ def test_database_url_forms_are_normalised(pg_url: str) -> None:
             assert connection.execute(text("SHOW timezone")).scalar_one() == "UTC"
     finally:
         engine.dispose()
+
+
+def undo_revisions() -> tuple[str, str]:
+    """The revision that adds undo links, and the one before it."""
+    from alembic.script import ScriptDirectory
+
+    from backend.db import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("postgresql://unused"))
+    (revision,) = [r for r in script.walk_revisions() if "undo" in (r.doc or "").lower()]
+    assert isinstance(revision.down_revision, str)
+    return revision.revision, revision.down_revision
+
+
+def test_undo_migration_keeps_every_event_up_down_and_up(
+    database_factory: Callable[[], str],
+) -> None:
+    url = database_factory()
+    undo_revision, before_undo = undo_revisions()
+    upgrade_database(url, before_undo)
+    engine = make_engine(url)
+    events = "SELECT type_id, from_stage, to_stage, qty, created_at FROM history_events ORDER BY id"
+    try:
+        with engine.begin() as conn:
+            type_id = new_type(conn, "orks")
+            conn.execute(
+                text(
+                    "INSERT INTO history_events (type_id, from_stage, to_stage, qty, created_at) "
+                    "VALUES (:t, NULL, 'IN_BOX', 5, '2026-11-01T09:00:00Z'), "
+                    "(:t, 'IN_BOX', 'DONE', 2, '2026-11-02T09:00:00Z')"
+                ),
+                {"t": type_id},
+            )
+            kept = conn.execute(text(events)).all()
+        upgrade_database(url, undo_revision)
+        with engine.begin() as conn:
+            assert conn.execute(text(events)).all() == kept
+        downgrade_database(url, before_undo)  # no undo events: nothing to lose
+        with engine.begin() as conn:
+            assert conn.execute(text(events)).all() == kept
+        upgrade_database(url)
+        with engine.begin() as conn:
+            assert conn.execute(text(events)).all() == kept
+            first = conn.execute(text("SELECT min(id) FROM history_events")).scalar_one()
+            # Now an undo event exists: going back would lose it, so the downgrade refuses.
+            conn.execute(
+                text(
+                    "INSERT INTO history_events (type_id, from_stage, to_stage, qty, undoes) "
+                    "VALUES (:t, 'IN_BOX', NULL, 5, :e)"
+                ),
+                {"t": type_id, "e": first},
+            )
+        with pytest.raises(RuntimeError, match="undo events"):
+            downgrade_database(url, before_undo)
+        with engine.begin() as conn:
+            assert len(conn.execute(text(events)).all()) == 3
+    finally:
+        engine.dispose()
+
+
+def test_database_keeps_undo_links_honest(conn: Connection) -> None:
+    type_id = new_type(conn, "orks")
+    other = new_type(conn, "tau")
+    insert = "INSERT INTO history_events (type_id, from_stage, to_stage, qty, undoes) VALUES "
+    event = conn.execute(
+        text(insert + "(:t, NULL, 'IN_BOX', 5, NULL) RETURNING id"), {"t": type_id}
+    ).scalar_one()
+    # Another type's event, an event that does not exist, itself, no stage left from.
+    assert refused(conn, insert + "(:t, 'IN_BOX', NULL, 5, :e)", t=other, e=event)
+    assert refused(conn, insert + "(:t, 'IN_BOX', NULL, 5, :e)", t=type_id, e=event + 1000)
+    assert refused(
+        conn,
+        "INSERT INTO history_events (id, type_id, from_stage, to_stage, qty, undoes) "
+        "VALUES (:e, :t, 'IN_BOX', NULL, 5, :e)",
+        t=type_id,
+        e=event + 1000,
+    )
+    assert refused(conn, insert + "(:t, NULL, 'IN_BOX', 5, :e)", t=type_id, e=event)
+    # An ordinary event must land somewhere.
+    assert refused(conn, insert + "(:t, 'IN_BOX', NULL, 5, NULL)", t=type_id)
+    # Undone once, and only once.
+    conn.execute(text(insert + "(:t, 'IN_BOX', NULL, 5, :e)"), {"t": type_id, "e": event})
+    assert refused(conn, insert + "(:t, 'IN_BOX', NULL, 5, :e)", t=type_id, e=event)

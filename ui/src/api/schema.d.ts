@@ -195,6 +195,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/types/{type_id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo Events
+         * @description Reverses the given events of this type, all or none (see "Correcting a mistake").
+         */
+        post: operations["undo_events_api_v1_types__type_id__undo_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -247,9 +267,13 @@ export interface components {
              */
             at: string;
             from_stage: components["schemas"]["Stage"] | null;
+            /** Id */
+            id?: unknown;
             /** Qty */
             qty: number;
-            to_stage: components["schemas"]["Stage"];
+            to_stage: components["schemas"]["Stage"] | null;
+            /** Undoes */
+            undoes?: unknown;
         };
         /**
          * BackupFile
@@ -271,7 +295,7 @@ export interface components {
             types: components["schemas"]["BackupType"][];
             /**
              * Version
-             * @example 1
+             * @example 2
              */
             version: number;
         };
@@ -298,6 +322,26 @@ export interface components {
              * @description 1 to 100 characters after trimming
              */
             name: string;
+        };
+        /**
+         * ChangedType
+         * @description A type after an add or a move, and the id of the event that change wrote (to undo it).
+         */
+        ChangedType: {
+            counts: components["schemas"]["Counts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Event Id */
+            event_id: number;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Total */
+            total: number;
         };
         /**
          * CopyKind
@@ -359,6 +403,8 @@ export interface components {
              * Format: date-time
              */
             at: string;
+            /** Event Ids */
+            event_ids: number[];
             /** Events */
             events: number;
             from_stage: components["schemas"]["Stage"] | null;
@@ -470,6 +516,14 @@ export interface components {
              * @description 1 to 100 characters after trimming
              */
             name: string;
+        };
+        /** UndoEvents */
+        UndoEvents: {
+            /**
+             * Event Ids
+             * @description Distinct event ids
+             */
+            event_ids: number[];
         };
     };
     responses: never;
@@ -1461,7 +1515,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TypeOut"];
+                    "application/json": components["schemas"]["ChangedType"];
                 };
             };
             /** @description Bad Request */
@@ -1628,6 +1682,96 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MoveMiniatures"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangedType"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    undo_events_api_v1_types__type_id__undo_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The type's id */
+                type_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoEvents"];
             };
         };
         responses: {

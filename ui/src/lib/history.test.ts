@@ -6,14 +6,14 @@ import { historyRows } from './history'
 import { formatDateTime, formatMonth, formatRelative } from './time'
 
 const groups = [
-  { from_stage: null, to_stage: 'IN_BOX', qty: 10, events: 1, at: '2026-11-01T09:00:00Z', last_at: '2026-11-01T09:00:00Z' },
-  { from_stage: 'IN_BOX', to_stage: 'BUILDING', qty: 3, events: 3, at: '2026-11-02T18:30:00Z', last_at: '2026-11-02T18:33:00Z' },
-  { from_stage: 'BUILDING', to_stage: 'DONE', qty: 1, events: 1, at: '2026-11-03T10:00:00Z', last_at: '2026-11-03T10:00:00Z' },
+  { from_stage: null, to_stage: 'IN_BOX', qty: 10, events: 1, at: '2026-11-01T09:00:00Z', last_at: '2026-11-01T09:00:00Z', event_ids: [1] },
+  { from_stage: 'IN_BOX', to_stage: 'BUILDING', qty: 3, events: 3, at: '2026-11-02T18:30:00Z', last_at: '2026-11-02T18:33:00Z', event_ids: [2, 3, 4] },
+  { from_stage: 'BUILDING', to_stage: 'DONE', qty: 1, events: 1, at: '2026-11-03T10:00:00Z', last_at: '2026-11-03T10:00:00Z', event_ids: [5] },
 ] as const
 
 describe('historyRows', () => {
   it('lists newest first, additions as +N and grouped moves as ×k', () => {
-    const rows = historyRows(groups.map((g) => ({ ...g })))
+    const rows = historyRows(groups.map((g) => ({ ...g, event_ids: [...g.event_ids] })))
     expect(rows.map((r) => [r.kind, r.qty, r.times, r.to])).toEqual([
       ['moved', '1', null, 'DONE'],
       ['moved', '3', 3, 'BUILDING'],
@@ -48,7 +48,7 @@ describe('time formatting', () => {
 
 describe('HistoryList', () => {
   it('shows localized stage names and the group badge', async () => {
-    const { wrapper, i18n } = mountWithI18n(HistoryList, { props: { groups: groups.map((g) => ({ ...g })) } })
+    const { wrapper, i18n } = mountWithI18n(HistoryList, { props: { groups: groups.map((g) => ({ ...g, event_ids: [...g.event_ids] })) } })
     const rows = wrapper.findAll('[data-testid="history-row"]')
     expect(rows).toHaveLength(3)
     expect(rows[0].get('[data-testid="history-stages"]').text()).toBe('Building → Done')
@@ -63,7 +63,7 @@ describe('HistoryList', () => {
   })
 
   it('dates a grouped row by its last move and keeps the first in the tooltip', () => {
-    const { wrapper } = mountWithI18n(HistoryList, { props: { groups: groups.map((g) => ({ ...g })) } })
+    const { wrapper } = mountWithI18n(HistoryList, { props: { groups: groups.map((g) => ({ ...g, event_ids: [...g.event_ids] })) } })
     const time = wrapper.findAll('[data-testid="history-time"]')
     expect(time[1].attributes('datetime')).toBe('2026-11-02T18:33:00Z')
     expect(time[1].text()).toBe(formatDateTime('2026-11-02T18:33:00Z', 'en'))
