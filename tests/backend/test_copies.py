@@ -8,7 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backend.services.daily_copies import take_daily_copy
-from tests.backend.backup_helpers import create_type, document, move, post_import, state
+from tests.backend.backup_helpers import (
+    create_type,
+    document,
+    move,
+    positional,
+    post_import,
+    state,
+)
 
 
 def listed(client: TestClient) -> list[dict[str, Any]]:
@@ -51,7 +58,7 @@ def test_a_manual_copy_is_listed_with_what_it_holds(client: TestClient, backups_
     # A complete backup file: a normal import reads it and finds the same collection.
     copy = json.loads(file.read_bytes())
     assert copy["format"] == "miniatures-tracker" and copy["exported_at"] == entry["at"]
-    assert copy["types"] == state(client)["types"]
+    assert positional(copy)["types"] == state(client)["types"]
     checked = post_import(client, file.read_bytes(), mode="replace", dry_run="true")
     assert checked.json()["types_created"] == 2
 
