@@ -383,3 +383,11 @@ def test_every_rule_of_the_contract_is_exercised_above() -> None:
     # NOT_JSON needs a raw body, not a document: its own tests send malformed bytes.
     rules = {case[3] for case in CASES + LINK_CASES}
     assert rules | {"NOT_JSON"} == set(IMPORT_RULES)
+
+
+def test_version_written_after_the_types_still_decides_the_rules(populated: TestClient) -> None:
+    doc = linked_file()
+    late = {"types": doc["types"], "format": doc["format"], "version": 2}
+    assert post_import(populated, late, dry_run="true").status_code == 200
+    late["version"] = 1
+    assert_refused(populated, late, "types[0].history[3].to_stage", "INVALID_TRANSITION")

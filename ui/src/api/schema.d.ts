@@ -268,12 +268,12 @@ export interface components {
             at: string;
             from_stage: components["schemas"]["Stage"] | null;
             /** Id */
-            id?: unknown;
+            id?: number;
             /** Qty */
             qty: number;
             to_stage: components["schemas"]["Stage"] | null;
             /** Undoes */
-            undoes?: unknown;
+            undoes?: number;
         };
         /**
          * BackupFile
