@@ -58,21 +58,18 @@ def test_ctrl_c_stops_cleanly(start_launcher, launch_dir: Path) -> None:
     assert postgres_pids(launch_dir / "pgdata") == []
 
 
-def test_restart_keeps_the_collection_and_is_quick(start_launcher, launch_dir: Path) -> None:
+def test_restart_keeps_the_collection(start_launcher, launch_dir: Path) -> None:
+    # How quick a warm start is, is measured by the benchmarks (`python -m tests.benchmarks`).
     first = start_launcher(["--headless", "--port", str(free_port())])
     url = first.wait_for_url()
     create_type(url, "Space Marines", 10)
     assert first.terminate() == 0
 
-    warm_starts = []
-    for _ in range(2):  # the better of two: one busy moment on a shared machine is not the app
-        started = time.monotonic()
+    for _ in range(2):
         again = start_launcher(["--headless", "--port", str(free_port())])
         url = again.wait_for_url()
-        warm_starts.append(time.monotonic() - started)
         assert type_names(url) == ["Space Marines"]
         assert again.terminate() == 0
-    assert min(warm_starts) < 3.0, f"warm starts took {warm_starts} s"
 
 
 def test_second_launch_points_to_the_running_app(start_launcher, launch_dir: Path) -> None:
