@@ -1,8 +1,7 @@
 """Engine, sessions, what a failed statement means for the answer, and migrations."""
 
-from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import psycopg
 from sqlalchemy import Engine, create_engine
@@ -32,13 +31,6 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
-
-
-def driver_rows(session: Session, sql: str, params: Mapping[str, Any]) -> Sequence[Any]:
-    """Rows of a query written in the driver's own SQL (%(name)s parameters), in the session's
-    transaction: for the long answers, where building the statement costs more than running it.
-    """
-    return session.connection().exec_driver_sql(sql, dict(params)).all()
 
 
 # SQLSTATEs (PostgreSQL, appendix A): the connection is gone, or the server is going away.

@@ -63,7 +63,7 @@ def delete_type(type_id: TypeId, session: SessionDep) -> Response:
 
 @router.post("/{type_id}/add", response_model=ChangedType, responses=ONE_TYPE)
 def add_miniatures(type_id: TypeId, body: AddMiniatures, session: SessionDep) -> Response:
-    added = types.add_miniatures(session=session, type_id=type_id, stage=body.stage, qty=body.qty)
+    added = moves.add_miniatures(session=session, type_id=type_id, stage=body.stage, qty=body.qty)
     return json_response(added)
 
 

@@ -13,12 +13,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import delete, exists, func, select, text
+from sqlalchemy import ColumnElement, Text, cast, delete, exists, func, literal, select, text, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from backend import errors
 from backend.models import HistoryEvent, MiniatureType, StageCount
 from backend.services.backup_format import FORMAT, VERSION, ImportFile
+from backend.services.types import STAGE_NAMES, TYPE_COUNTS
 from backend.stages import MAX_COUNT, STAGES
 
 if TYPE_CHECKING:
@@ -53,41 +55,55 @@ def export_filename(moment: datetime) -> str:
     return f"miniatures-{moment.astimezone(UTC):%Y-%m-%d}.json"
 
 
-# to_json renders a timestamp as ISO 8601 with the fraction only when there is one.
-_UTC_TIME = "(to_json({column} AT TIME ZONE 'UTC') #>> '{{}}') || 'Z'"
+def _utc_iso(column: ColumnElement[datetime]) -> ColumnElement[str]:
+    """ISO 8601 in UTC with Z, written by PostgreSQL: to_json gives the fraction only when
+    there is one."""
+    as_json = cast(func.to_json(func.timezone("UTC", column)), Text)
+    return func.btrim(as_json, '"') + "Z"
+
+
+# On the tables' columns: plain Core statements, whose rows skip the ORM's loading.
+_types = MiniatureType.__table__
+_events = HistoryEvent.__table__
+_undone = _events.alias("undone")
+_e = _events.c
+
 # Stages are CHECK-constrained constants, so they need no JSON escaping. An undo event names
 # the event it undoes; an undo of an addition goes nowhere (to_stage null).
-_EVENT_JSON = (
-    'format(\'{"id": %s, "from_stage": %s, "to_stage": %s, "qty": %s, "at": "%s"%s}\', '
-    "e.id, coalesce('\"' || e.from_stage || '\"', 'null'), "
-    "coalesce('\"' || e.to_stage || '\"', 'null'), e.qty, "
-    f"{_UTC_TIME.format(column='e.created_at')}, "
-    "coalesce(', \"undoes\": ' || e.undoes, ''))"
-)
-_COUNT_COLUMNS = ",\n".join(
-    f"coalesce(sum(s.count) FILTER (WHERE s.stage = '{stage}'), 0) AS {stage}" for stage in STAGES
+_EVENT_JSON = func.format(
+    '{"id": %s, "from_stage": %s, "to_stage": %s, "qty": %s, "at": "%s"%s}',
+    _e.id,
+    func.coalesce('"' + _e.from_stage + '"', "null"),
+    func.coalesce('"' + _e.to_stage + '"', "null"),
+    _e.qty,
+    _utc_iso(_e.created_at),
+    func.coalesce(literal(', "undoes": ') + cast(_e.undoes, Text), ""),
 )
 _EVENT_SEPARATOR = ",\n        "
-_EXPORT_QUERY = text(
-    f"""
-    SELECT t.name, {_UTC_TIME.format(column="t.created_at")} AS created_at,
-           {", ".join(f"c.{stage}" for stage in STAGES)}, h.history
-    FROM miniature_types AS t
-    CROSS JOIN LATERAL (
-        SELECT {_COUNT_COLUMNS} FROM stage_counts AS s WHERE s.type_id = t.id
-    ) AS c
-    CROSS JOIN LATERAL (
-        SELECT string_agg({_EVENT_JSON}, :separator ORDER BY o.at, e.id) AS history
-        FROM history_events AS e
-        LEFT JOIN history_events AS undone ON undone.id = e.undoes
-        -- In time order, and an undo event always after the event it undoes (ids grow), even
-        -- when an imported event was dated later than its undo.
-        CROSS JOIN LATERAL (SELECT greatest(e.created_at, undone.created_at) AS at) AS o
-        WHERE e.type_id = t.id
-    ) AS h
-    ORDER BY t.name_key COLLATE "C", t.name COLLATE "C", t.id
-    """
-).bindparams(separator=_EVENT_SEPARATOR)
+# In time order, and an undo event always after the event it undoes (ids grow), even when an
+# imported event was dated later than its undo.
+_EVENT_ORDER = (func.greatest(_e.created_at, _undone.c.created_at), _e.id)
+_HISTORY = (
+    select(
+        func.string_agg(
+            _EVENT_JSON, aggregate_order_by(literal(_EVENT_SEPARATOR), *_EVENT_ORDER)
+        ).label("history")
+    )
+    .select_from(_events.outerjoin(_undone, _undone.c.id == _e.undoes))
+    .where(_e.type_id == _types.c.id)
+    .lateral("history")
+)
+_EXPORT_QUERY = (
+    select(
+        _types.c.name,
+        _utc_iso(_types.c.created_at).label("created_at"),
+        *(TYPE_COUNTS.c[stage] for stage in STAGE_NAMES),
+        _HISTORY.c.history,
+    )
+    .join(TYPE_COUNTS, TYPE_COUNTS.c.type_id == _types.c.id)
+    .join(_HISTORY, true())
+    .order_by(_types.c.name_key.collate("C"), _types.c.name.collate("C"), _types.c.id)
+)
 
 
 def _type_json(row: Any) -> str:

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from backend import errors
-from backend.db import driver_rows
 from backend.models import MiniatureType
 from backend.schemas import History, HistoryGroup
 from backend.stages import Stage
@@ -64,16 +64,20 @@ def group_history(events: Iterable[Event]) -> list[HistoryGroup]:
 
 # The effective events: undo events, and the events they undid, are left out before grouping,
 # so the history reads as if the mistake never happened (the log itself keeps both).
-_EVENTS = """
+_EVENTS = text(
+    """
     SELECT e.id, e.from_stage, e.to_stage, e.qty, e.created_at FROM history_events AS e
-    WHERE e.type_id = %(type_id)s AND e.undoes IS NULL
+    WHERE e.type_id = :type_id AND e.undoes IS NULL
       AND NOT EXISTS (SELECT FROM history_events AS u WHERE u.undoes = e.id)
     ORDER BY e.created_at, e.id
-"""
+    """
+)
 
 
 def type_history(*, session: Session, type_id: int) -> History:
     """The type's history, grouped; ERR_TYPE_NOT_FOUND for an unknown type."""
     if session.get(MiniatureType, type_id) is None:
         raise errors.TypeNotFound()
-    return {"groups": _grouped(driver_rows(session, _EVENTS, {"type_id": type_id}))}
+    # .all(): the rows in one go, much cheaper than iterating the result row by row.
+    events = session.execute(_EVENTS, {"type_id": type_id}).all()
+    return {"groups": _grouped(events)}

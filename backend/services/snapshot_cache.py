@@ -1,35 +1,50 @@
-"""An answer kept between requests for as long as the database shows exactly the same data."""
+"""An answer kept between requests for as long as the database shows exactly the same data.
+
+The invariant: an answer is served again only under a key that says no committed change can
+be visible now that was not visible when it was built. The key is the database (the cluster's
+system identifier and the database's oid) and the transaction snapshot (which transactions'
+changes are visible: xmin:xmax:in-progress ids). Within one database the snapshot reads the
+same only while no transaction has committed anywhere in the cluster; the database's identity
+keeps another database, or a new cluster that happens to reach the same transaction ids, from
+being served this one's answer. A transaction that has itself written sees its own changes,
+which the snapshot does not show: it never reads or fills the cache.
+
+It earns its place on the app's most frequent request, the whole list on every focus of the
+window: a hit costs one round trip, about the `/health` floor, instead of the query and its
+serialisation (see tests/benchmarks/RESULTS.md).
+"""
 
 from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-# The snapshot says which transactions' changes are visible (xmin:xmax:in-progress ids): while
-# it reads the same, every table does too. A transaction that has itself written sees its own
-# changes, which the snapshot does not show.
-_SNAPSHOT = text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NOT NULL")
+_KEY = text(
+    """
+    SELECT (SELECT system_identifier FROM pg_control_system()),
+           (SELECT oid FROM pg_database WHERE datname = current_database()),
+           pg_current_snapshot()::text,
+           pg_current_xact_id_if_assigned() IS NOT NULL
+    """
+)
 
 
 class SnapshotCache:
-    """One serialised answer and the snapshot it was read under.
-
-    Any commit anywhere in the cluster changes the snapshot, so a stale answer is never
-    served; the cost of a hit is one round trip instead of the query and its serialisation.
-    """
+    """One serialised answer and the key it was read under."""
 
     def __init__(self) -> None:
-        self._entry: tuple[str, bytes] | None = None
+        self._entry: tuple[tuple[int, int, str], bytes] | None = None
 
     def get(self, session: Session, build: Callable[[], bytes]) -> bytes:
-        snapshot, wrote = session.execute(_SNAPSHOT).one()
+        cluster, database, snapshot, wrote = session.execute(_KEY).one()
         if wrote:
             return build()
+        key = (cluster, database, snapshot)
         entry = self._entry
-        if entry is not None and entry[0] == snapshot:
+        if entry is not None and entry[0] == key:
             return entry[1]
-        # Built after the snapshot was read: it can only be newer than its key, and once
-        # anything newer commits, no later request reads that key again.
+        # Built after the key was read: it can only be newer than its key, and once anything
+        # newer commits, no later request reads that key again.
         answer = build()
-        self._entry = (snapshot, answer)
+        self._entry = (key, answer)
         return answer

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from backend import errors
 from backend.schemas import TypeOut
-from backend.services.types import lock_type, type_answer
+from backend.services.moves import lock_type
+from backend.services.types import type_answer
 from backend.stages import MAX_COUNT
 
 # history_events.id is a bigint: a larger id names no event.

@@ -1,8 +1,11 @@
 """The whole list is reused between requests only while nothing has changed."""
 
+from collections.abc import Callable
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from backend.db import make_engine, make_session_factory, upgrade_database
 from tests.backend.core_api import API, recorded_statements
 
 
@@ -45,3 +48,29 @@ def test_a_change_in_progress_elsewhere_is_not_seen_until_committed(
         assert counts(committed_client) == {"Orks": 3}
         pending.commit()
     assert counts(committed_client) == {"Orks": 9}
+
+
+def test_another_database_never_gets_this_ones_list(
+    committed_client: TestClient, database_factory: Callable[[], str]
+) -> None:
+    """Databases of one cluster share its snapshots: the answer is kept per database too."""
+    committed_client.post(f"{API}/types", json={"name": "Orks", "counts": {"IN_BOX": 3}})
+    other_url = database_factory()
+    upgrade_database(other_url)
+    other = make_engine(other_url)
+    with other.begin() as conn:
+        conn.execute(text("INSERT INTO miniature_types (name, name_key) VALUES ('Tau', 'tau')"))
+        conn.execute(
+            text(
+                "INSERT INTO stage_counts (type_id, stage, count) SELECT id, s, 0 FROM "
+                "miniature_types, unnest(ARRAY['IN_BOX','BUILDING','PRIMING','PAINTING','DONE']) s"
+            )
+        )
+    app = committed_client.app
+    try:
+        assert counts(committed_client) == {"Orks": 3}
+        # The same app now reaches the other database, with no commit anywhere in between.
+        app.state.session_factory = make_session_factory(other)  # type: ignore[attr-defined]
+        assert counts(committed_client) == {"Tau": 0}
+    finally:
+        other.dispose()

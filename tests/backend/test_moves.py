@@ -13,6 +13,7 @@ from tests.backend.core_api import (
     groups,
     move,
     recorded_statements,
+    run_sql,
     snapshot,
 )
 
@@ -155,3 +156,17 @@ def test_a_move_is_two_statements(client: TestClient, engine: Engine) -> None:
     with recorded_statements(engine) as statements:
         assert move(client, type_id, "IN_BOX", "PAINTING", 99).status_code == 400
     assert len(statements) == 1
+
+
+def test_a_type_without_its_five_count_rows_is_never_changed(client: TestClient) -> None:
+    """The lock checks it holds all five rows: a damaged type is refused, not half-moved."""
+    orks = create_type(client, "Orks", IN_BOX=5)["id"]
+    run_sql(client, "DELETE FROM stage_counts WHERE type_id = :id AND stage = 'DONE'", id=orks)
+    before = snapshot(client)
+    for response in (
+        move(client, orks, "IN_BOX", "BUILDING", 1),
+        client.post(f"{API}/types/{orks}/add", json={"qty": 1}),
+    ):
+        assert response.status_code == 500
+        assert response.json() == {"code": "ERR_INTERNAL", "params": {}}
+    assert snapshot(client) == before

@@ -1,9 +1,9 @@
 """The results: a table on the terminal, JSON for machines, a Markdown table for the README.
 
 The machine is shared and its speed varies from run to run, so every figure is also shown as
-a ratio to its floor measured in the same run (`× floor`: how many times the floor's cost; for
-a rate, the floor's rate over this one). Runs are compared by these ratios, not by the raw
-numbers.
+a ratio to its floor measured in the same run (`× floor`: how many times the floor's cost;
+for a rate, the floor's rate over this one; lower is better throughout). Runs are compared by
+these ratios, not by the raw numbers.
 """
 
 import json
@@ -56,7 +56,9 @@ def with_ratios(metrics: list[Metric]) -> list[Metric]:
         floor = by_name.get(metric.floor)
         if floor is None or floor.value is None or metric.value is None or not floor.value:
             continue
-        if metric.higher_is_better or metric.unit == "/s":
+        if (metric.unit == "/s") != (floor.unit == "/s"):
+            continue  # a rate is compared with a rate, a time with a time
+        if metric.unit == "/s":
             metric.ratio = floor.value / metric.value if metric.value else None
         else:
             value = metric.value * UNIT_SECONDS[metric.unit]
