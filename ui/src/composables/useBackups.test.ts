@@ -1,0 +1,68 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { BackupEntry } from '../api/types'
+import { installFakeServer, type FakeServer } from '../test/fakeServer'
+import { useBackups } from './useBackups'
+
+const copy: BackupEntry = {
+  name: 'daily-2026-11-29T210400Z.json',
+  kind: 'daily',
+  at: '2026-11-29T21:04:00Z',
+  bytes: 2048,
+  types: 2,
+  miniatures: 5,
+}
+const summary = { types_created: 2, types_merged: 0, events_added: 4, safety_copy: null }
+
+let server: FakeServer
+beforeEach(() => {
+  server = installFakeServer()
+  server.on('GET', '/api/v1/backups', () => ({ body: { backups: [copy] } }))
+})
+
+const restoreCalls = () => server.calls.filter((call) => call.path.endsWith('/restore')).map((call) => call.query)
+
+describe('useBackups', () => {
+  it('restores only after the preview and the question, never from the preview itself', async () => {
+    server.on('POST', `/api/v1/backups/${copy.name}/restore`, () => ({ body: summary }))
+    const onRestored = vi.fn()
+    const flow = useBackups(onRestored)
+    await flow.load()
+    await flow.choose(copy)
+    expect(flow.step.value).toBe('preview')
+    await flow.confirm() // not asked yet: nothing happens
+    expect(restoreCalls()).toEqual(['?dry_run=true'])
+    flow.proceed()
+    flow.back() // the question, then back to the preview
+    expect(flow.step.value).toBe('preview')
+    flow.proceed()
+    await flow.confirm()
+    expect(restoreCalls()).toEqual(['?dry_run=true', '?dry_run=false'])
+    expect(onRestored).toHaveBeenCalledWith(copy, summary)
+  })
+
+  it('keeps the preview and says why when the restore fails', async () => {
+    server.on('POST', `/api/v1/backups/${copy.name}/restore`, ({ url }) =>
+      url.searchParams.get('dry_run') === 'true'
+        ? { body: summary }
+        : { status: 503, body: { code: 'ERR_DATABASE_UNAVAILABLE', params: {} } },
+    )
+    const onRestored = vi.fn()
+    const flow = useBackups(onRestored)
+    await flow.choose(copy)
+    flow.proceed()
+    await flow.confirm()
+    expect(flow.step.value).toBe('preview')
+    expect(flow.error.value).toMatchObject({ code: 'ERR_DATABASE_UNAVAILABLE' })
+    expect(onRestored).not.toHaveBeenCalled()
+  })
+
+  it('takes one copy at a time', async () => {
+    server.on('POST', '/api/v1/backups', () => ({ status: 201, body: copy }))
+    const flow = useBackups(() => undefined)
+    const first = flow.take()
+    const second = flow.take() // ignored: the first is still being written
+    await Promise.all([first, second])
+    expect(server.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
+    expect(flow.taken.value).toEqual(copy)
+  })
+})
