@@ -173,3 +173,24 @@ def test_other_methods_on_the_backups(client: TestClient, method: str) -> None:
     response = client.request(method, "/api/v1/backups/x/restore")
     assert response.status_code == 405
     assert response.json()["code"] == "ERR_METHOD_NOT_ALLOWED"
+
+
+def test_a_copy_just_taken_is_kept_even_if_the_clock_was_set_back(
+    client: TestClient, backups_dir: Path
+) -> None:
+    create_type(client, "Orks", IN_BOX=1)
+    earlier = [take_manual(client) for _ in range(10)]
+    # As if those ten were taken on a clock running years ahead of today's.
+    for entry in earlier:
+        path = backups_dir / entry["name"]
+        written = path.read_bytes()
+        year = entry["at"][:4].encode()
+        head, marker, trailer = written.rpartition(b'"copy": ')
+        path.write_bytes(head + marker + trailer.replace(b'"at": "' + year, b'"at": "2099', 1))
+    assert all(entry["at"].startswith("2099") for entry in listed(client))
+
+    now = take_manual(client)
+
+    names = [entry["name"] for entry in listed(client)]
+    assert now["name"] in names and len(names) == 10
+    assert names[-1] == now["name"]  # listed by its time: the oldest
