@@ -35,8 +35,11 @@ class StopRequest:
             if data[0] in stopping:
                 self.request(signal.Signals(data[0]).name)
 
-    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
-        self.request(signal.Signals(signum).name)
+    def _on_signal(self, _signum: int, _frame: FrameType | None) -> None:
+        # Runs on the main thread between two bytecodes, perhaps inside Event.wait holding its
+        # lock, or inside request() holding ours: it must take no lock at all. The C handler
+        # has already written the signal to the wakeup fd, and the watcher thread stops us.
+        pass
 
     def on_stop(self, callback: Callable[[], None]) -> None:
         with self._lock:
