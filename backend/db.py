@@ -39,6 +39,8 @@ CONNECTION_CLASS = "08"
 # Transactions that lost a race with another: run again, they may well succeed.
 RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 ATTEMPTS = 3
+# The server refused for lack of disk space: down until the user frees some (the UI says so).
+DISK_FULL = "53100"
 
 
 def sqlstate(error: BaseException) -> str | None:
@@ -64,9 +66,14 @@ def _unreachable(error: BaseException) -> bool:
     return state.startswith(CONNECTION_CLASS) or state in CONNECTION_LOST
 
 
-def database_failure(error: BaseException) -> errors.AppError:
-    """The answer for a statement that failed: the one place a 503 is made."""
+def database_failure(error: BaseException, outage_reason: str | None = None) -> errors.AppError:
+    """The answer for a statement that failed: the one place a 503 is made. `outage_reason` is
+    why the database is down when whoever runs it knows (e.g. "disk_full")."""
+    if sqlstate(error) == DISK_FULL:
+        return errors.DatabaseUnavailable(reason="disk_full")
     if _unreachable(error):
+        if outage_reason:
+            return errors.DatabaseUnavailable(reason=outage_reason)
         return errors.DatabaseUnavailable()
     return errors.InternalError()
 

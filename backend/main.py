@@ -2,7 +2,7 @@
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -60,9 +60,12 @@ def create_app(
     session_factory: sessionmaker[Session] | None = None,
     daily_copies: bool = True,
     clock: Clock | None = None,
+    database_outage: Callable[[], str | None] | None = None,
 ) -> FastAPI:
     """The app; `daily_copies=False` leaves out the daily copy's thread (tests that share one
-    connection between the app and themselves), `clock` replaces the wall clock it runs on."""
+    connection between the app and themselves), `clock` replaces the wall clock it runs on.
+    `database_outage` tells, while the database is down, why, when whoever runs it knows (the
+    desktop's supervisor of its embedded PostgreSQL: e.g. "disk_full")."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -94,6 +97,7 @@ def create_app(
         session_factory = make_session_factory(engine)
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.database_outage = database_outage or _no_outage_reason
     app.state.type_list_cache = SnapshotCache()
     app.state.backups = BackupStore(settings.backups_dir)
 
@@ -134,7 +138,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(sa_exc.TimeoutError)
     @app.exception_handler(psycopg.Error)  # the driver's own statements (COPY)
     async def database_failed(request: Request, error: Exception) -> Response:
-        answer = database_failure(error)
+        answer = database_failure(error, request.app.state.database_outage())
         # The class and SQLSTATE only: a message can quote the user's data.
         log.log(
             logging.WARNING if answer.status == 503 else logging.ERROR,
@@ -150,6 +154,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, error: Exception) -> Response:
         log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
         return _envelope(errors.InternalError())
+
+
+def _no_outage_reason() -> str | None:
+    return None
 
 
 def _allowed_methods(request: Request) -> str:
