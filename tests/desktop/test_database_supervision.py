@@ -1,0 +1,187 @@
+"""The embedded PostgreSQL under a live launcher: it comes back by itself after its server is
+killed, with every committed change, and what a crash leaves behind does not pile up."""
+
+import json
+import signal
+import threading
+import time
+from contextlib import suppress
+from pathlib import Path
+
+import httpx
+import psutil
+import psycopg
+import pytest
+
+from desktop.database import APP_DATABASE, Postmaster, cluster_processes, postgres_pids
+from tests.desktop.conftest import free_port, wait_until
+from tests.resilience.workload import Ledger, check_invariants, create_types, movers
+
+pytestmark = pytest.mark.slow
+
+LONG_QUERY = "SELECT count(*) FROM generate_series(1, 10000000000)"
+UNAVAILABLE = {"code": "ERR_DATABASE_UNAVAILABLE", "params": {}}
+
+
+def statuses_until_back(client: httpx.Client, timeout: float = 120.0) -> list[int]:
+    """Asks for the list until it is answered again; every status seen on the way."""
+    seen: list[int] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = client.get("/api/v1/types")
+        seen.append(response.status_code)
+        if response.status_code == 200:
+            return seen
+        assert response.status_code == 503 and response.json() == UNAVAILABLE, response.text
+        time.sleep(0.05)
+    raise AssertionError(f"the app did not answer again within {timeout} s: {seen[-5:]}")
+
+
+def cluster_url(pgdata: Path) -> str:
+    info = Postmaster.read(pgdata)
+    assert info is not None
+    return f"postgresql://postgres:@/{APP_DATABASE}?host={info.socket_dir}"
+
+
+def run_in_background(url: str, sql: str) -> int:
+    """Runs a statement on a connection of its own, in a thread; answers its backend's pid."""
+    conn = psycopg.connect(url, autocommit=True)
+
+    def run() -> None:
+        with suppress(psycopg.Error):
+            conn.execute(sql)
+
+    threading.Thread(target=run, daemon=True).start()
+    return conn.info.backend_pid
+
+
+def query_running(pgdata: Path, pid: int) -> bool:
+    with psycopg.connect(cluster_url(pgdata)) as conn:
+        row = conn.execute("SELECT state FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()
+    return row is not None and row[0] == "active"
+
+
+def test_killed_postmaster_comes_back_with_every_committed_change(
+    start_launcher, launch_dir: Path
+) -> None:
+    pgdata = launch_dir / "pgdata"
+    launcher = start_launcher(["--headless", "--port", str(free_port())])
+    url = launcher.wait_for_url()
+    with httpx.Client(base_url=url, timeout=30.0) as client:
+        type_ids = create_types(client, ["Orks", "Некроны"], in_box=5_000)
+        ledger = Ledger()
+        with movers(url, type_ids, ledger, 3, stop_on_transport_error=False):
+            assert wait_until(lambda: ledger.acknowledged_moves >= 30, timeout=60)
+            postmaster = psutil.Process(postgres_pids(pgdata)[0])
+            postmaster.kill()  # kill -9, as the out-of-memory killer would
+            seen = statuses_until_back(client)
+            assert 503 in seen, seen
+            assert psutil.Process(postgres_pids(pgdata)[0]).pid != postmaster.pid
+            # Once back, the movers succeed again without any restart of the app.
+            back_at = ledger.acknowledged_moves
+            assert wait_until(lambda: ledger.acknowledged_moves > back_at + 10, timeout=60)
+        assert set(ledger.statuses) <= {200, 400, 503}, ledger.statuses
+        check_invariants(client, ledger)
+
+        # And a second time: the supervisor keeps watching after a restart.
+        for process in cluster_processes(pgdata):  # the whole cluster at once this time
+            process.send_signal(signal.SIGKILL)
+        assert 503 in statuses_until_back(client)
+        check_invariants(client, ledger)
+    assert launcher.terminate(timeout=60) == 0
+    assert cluster_processes(pgdata) == []
+
+
+def test_a_launch_waits_out_a_backend_left_by_a_killed_server(
+    start_launcher, launch_dir: Path
+) -> None:
+    """Launcher and postmaster killed while a backend keeps running a query: the next launch
+    must not start a second server beside it, and must not fail either."""
+    pgdata = launch_dir / "pgdata"
+    first = start_launcher(["--headless", "--port", str(free_port())])
+    url = first.wait_for_url()
+    with httpx.Client(base_url=url, timeout=30.0) as client:
+        create_types(client, ["Tau"], in_box=7)
+    # A query that never looks up from its work: it outlives its postmaster.
+    backend_pid = run_in_background(cluster_url(pgdata), LONG_QUERY)
+    assert wait_until(lambda: query_running(pgdata, backend_pid), timeout=30)
+    first.process.kill()
+    first.process.wait(10)
+    psutil.Process(postgres_pids(pgdata)[0]).kill()
+    assert wait_until(lambda: postgres_pids(pgdata) == [], timeout=30)
+    assert psutil.Process(backend_pid).is_running(), "the busy backend should outlive its server"
+
+    second = start_launcher(["--headless", "--port", str(free_port())])
+    url = second.wait_for_url(timeout=120)
+    with httpx.Client(base_url=url, timeout=30.0) as client:
+        assert [kind["name"] for kind in client.get("/api/v1/types").json()] == ["Tau"]
+    assert not psutil.pid_exists(backend_pid) or _zombie(backend_pid)
+    # The list of handles that grew by one per crash is gone.
+    assert not (pgdata / ".handle_pids.json").exists()
+    assert second.terminate(timeout=60) == 0
+    assert cluster_processes(pgdata) == []
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True
+
+
+def test_log_and_leftovers_stay_bounded(start_launcher, launch_dir: Path) -> None:
+    pgdata = launch_dir / "pgdata"
+    first = start_launcher(["--headless", "--port", str(free_port())])
+    first.wait_for_url()
+    assert first.terminate(timeout=60) == 0
+    # What an earlier version or a crash left: a log file that only grew, a half-written
+    # safety copy of an import, a list of handles with one pid per crash.
+    (pgdata / "log").rename(launch_dir / "log-folder")
+    (pgdata / "log").write_bytes(b"old log line\n" * 10_000)
+    (pgdata / ".handle_pids.json").write_text(json.dumps([1, 2, 3]))
+    backups = launch_dir / "backups"
+    backups.mkdir(exist_ok=True)
+    partial = backups / ".before-import-2026-11-26T100000.123456Z.json.partial"
+    partial.write_text('{"format": "miniatures-tra')
+    kept = backups / "before-import-2026-11-25T100000.123456Z.json"
+    kept.write_text("{}")
+
+    again = start_launcher(["--headless", "--port", str(free_port())])
+    url = again.wait_for_url()
+    assert httpx.get(f"{url}/api/v1/health", timeout=30).status_code == 200
+    assert (pgdata / "log").is_dir()
+    names = [path.name for path in (pgdata / "log").iterdir()]
+    assert names and all(name.startswith("postgresql-") for name in names), names
+    assert not (pgdata / ".handle_pids.json").exists()
+    assert not partial.exists()
+    assert kept.exists()
+    with psycopg.connect(cluster_url(pgdata)) as conn:
+        settings = dict(
+            conn.execute(
+                "SELECT name, setting FROM pg_settings WHERE name IN "
+                "('logging_collector', 'log_truncate_on_rotation', 'log_filename')"
+            ).fetchall()
+        )
+    assert settings == {
+        "logging_collector": "on",
+        "log_truncate_on_rotation": "on",
+        "log_filename": "postgresql-%a.log",
+    }
+    assert again.terminate(timeout=60) == 0
+
+
+def test_first_start_with_a_locale_that_is_not_installed(
+    start_launcher, launcher_env: dict[str, str], launch_dir: Path
+) -> None:
+    env = {**launcher_env, "LANG": "ru_RU.UTF-8", "LC_CTYPE": "xx_XX.UTF-8"}
+    env.pop("LC_ALL", None)
+    launcher = start_launcher(["--headless", "--port", str(free_port())], env)
+    url = launcher.wait_for_url(timeout=120)
+    with httpx.Client(base_url=url, timeout=30.0) as client:
+        created = client.post("/api/v1/types", json={"name": "Ёжики", "counts": {"IN_BOX": 2}})
+        assert created.status_code == 201, created.text
+        assert [kind["name"] for kind in client.get("/api/v1/types").json()] == ["Ёжики"]
+    with psycopg.connect(cluster_url(launch_dir / "pgdata")) as conn:
+        locale = "SELECT datcollate, datctype FROM pg_database WHERE datname = 'postgres'"
+        assert conn.execute(locale).fetchone() == ("C", "C")
+    assert launcher.terminate(timeout=60) == 0
