@@ -107,6 +107,29 @@ def test_sigterm_closes_the_window_and_stops_everything(
     assert postgres_pids(launch_dir / "pgdata") == []
 
 
+def test_first_start_in_russian_without_that_locale_installed(
+    start_launcher, launcher_env: dict[str, str], launch_dir: Path, display: str, tmp_path: Path
+) -> None:
+    """LANG names a locale the system has not generated: the database is still created (in
+    its fixed locale), and the window still follows the user's language."""
+    probe = {
+        "wait_for_text": "Трекер миниатюр",
+        "result": str(tmp_path / "result.json"),
+        "close_file": str(tmp_path / "close"),
+    }
+    env = window_env(launcher_env, display, probe, tmp_path)
+    env.update(LANG="ru_RU.UTF-8", LC_ALL="ru_RU.UTF-8", LANGUAGE="ru_RU:ru")
+    window = start_launcher([], env)
+    window.wait_for_url(timeout=120)
+    assert wait_until(lambda: (tmp_path / "result.json").exists(), timeout=90), window.lines
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert result.get("error") is None
+    assert result["text_shown"], result["page_text"]
+    (tmp_path / "close").touch()
+    assert window.process.wait(30) == 0
+    assert postgres_pids(launch_dir / "pgdata") == []
+
+
 def test_second_launch_brings_the_window_to_the_front(
     start_launcher,
     launcher_env: dict[str, str],

@@ -2,7 +2,7 @@
 // written once, in the backend. Every failure becomes an ApiError carrying the contract's code.
 import createClient from 'openapi-fetch'
 import type { Stage } from '../stages'
-import { markDown, markOnline } from './connection'
+import { databaseDown, markDown, markOnline } from './connection'
 import type { paths } from './schema'
 import type { AddRequest, ImportMode, MoveRequest, TypeCreate } from './types'
 
@@ -47,7 +47,7 @@ async function settle<T>(call: Promise<Answer<T>>): Promise<{ data: T; response:
     return { data: answer.data as T, response }
   }
   const error = toApiError(answer.error, response.status)
-  if (error.code === 'ERR_DATABASE_UNAVAILABLE') markDown('database')
+  if (error.code === 'ERR_DATABASE_UNAVAILABLE') markDown(databaseDown(error.params))
   else if (error.code === 'ERR_NETWORK') markDown('offline')
   else markOnline()
   throw error

@@ -27,6 +27,13 @@ describe('describeError', () => {
     expect(describeError(new ApiError('ERR_NAME_TOO_LONG', { max: 100 }), ru)).toBe('Слишком длинное название: не больше 100 символов.')
   })
 
+  it('asks the user to free disk space when the database is down for lack of it', () => {
+    const full = new ApiError('ERR_DATABASE_UNAVAILABLE', { reason: 'disk_full' }, 503)
+    expect(describeError(full, en)).toBe('The disk is full; nothing was changed. Free some disk space, then try again.')
+    expect(describeError(full, ru)).toBe('Диск заполнен; ничего не изменено. Освободите место на диске и попробуйте снова.')
+    expect(describeError(new ApiError('ERR_DATABASE_UNAVAILABLE', {}, 503), en)).toBe(en('errors.ERR_DATABASE_UNAVAILABLE'))
+  })
+
   it('falls back to the generic message for an unknown code or a plain exception', () => {
     expect(describeError(new ApiError('ERR_SOMETHING_NEW'), en)).toBe(en('errors.ERR_INTERNAL'))
     expect(describeError(new Error('boom'), en)).toBe(en('errors.ERR_INTERNAL'))

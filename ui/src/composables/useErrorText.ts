@@ -29,6 +29,7 @@ export function describeError(error: unknown, t: Translate): string {
   const apiError = error instanceof ApiError ? error : new ApiError('ERR_INTERNAL')
   const code = ERROR_CODES.includes(apiError.code) ? apiError.code : 'ERR_INTERNAL'
   const params = errorParams(apiError, t)
+  if (code === 'ERR_DATABASE_UNAVAILABLE' && params.reason === 'disk_full') return t('databaseReasons.disk_full')
   const text = t(`errors.${code}`, params)
   if (code !== 'ERR_IMPORT_INVALID') return text
   const place =
