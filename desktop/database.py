@@ -45,7 +45,12 @@ SERVER_SETTINGS = {
     "log_rotation_age": "1d",
     "log_rotation_size": "0",
     "log_truncate_on_rotation": "on",
-    "lc_messages": "C",  # read by the supervisor: "No space left on device"
+    # The fixed locale also for a cluster made by an earlier version in the user's locale;
+    # messages in English are what the supervisor reads ("No space left on device").
+    "lc_messages": "C",
+    "lc_monetary": "C",
+    "lc_numeric": "C",
+    "lc_time": "C",
 }
 STARTUP_LOG = "startup.log"  # what the server says before its log collector runs
 START_TIMEOUT_S = 120  # crash recovery after a large import, on a busy machine
