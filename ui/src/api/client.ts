@@ -79,6 +79,9 @@ export const api = {
     data(http.POST('/api/v1/types/{type_id}/add', { ...byId(id), body })),
   moveMiniatures: (id: number, body: MoveRequest) =>
     data(http.POST('/api/v1/types/{type_id}/move', { ...byId(id), body })),
+  /** Reverses these events of the type, all or none; answers the type as it is now. */
+  undo: (id: number, eventIds: number[]) =>
+    data(http.POST('/api/v1/types/{type_id}/undo', { ...byId(id), body: { event_ids: eventIds } })),
   history: (id: number) => data(http.GET('/api/v1/types/{type_id}/history', byId(id))),
   stats: () => data(http.GET('/api/v1/stats')),
   exportBackup: async (): Promise<{ blob: Blob; filename: string }> => {

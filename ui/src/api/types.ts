@@ -4,6 +4,8 @@ import type { components } from './schema'
 type Schemas = components['schemas']
 
 export type MiniType = Schemas['TypeOut']
+/** A type after an add or a move, with the id of the event that change wrote. */
+export type ChangedType = Schemas['ChangedType']
 export type TypeList = MiniType[]
 export type TypeCreate = Schemas['TypeCreate']
 export type MoveRequest = Schemas['MoveMiniatures']

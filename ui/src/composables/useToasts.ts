@@ -10,27 +10,63 @@ export interface MessageRef {
 export type ToastParam = string | number | MessageRef
 export type ToastParams = Record<string, ToastParam>
 
+/** A button in the toast, e.g. Undo: its label's message key and what it does. */
+export interface ToastAction {
+  key: string
+  run: () => unknown
+}
+
 export interface Toast {
   id: number
   kind: 'info' | 'error'
   key?: string
   params?: ToastParams
   error?: unknown
+  action?: ToastAction
 }
 
 const toasts = ref<Toast[]>([])
 let nextId = 1
+// Each toast's timer and how long it stays; held (stopped) while the pointer or the keyboard
+// focus is on the toast, so its button never vanishes under the user's hand.
+const timers = new Map<number, { handle: ReturnType<typeof setTimeout> | null; ms: number }>()
+
+/** How long a toast that offers Undo stays. */
+export const UNDO_TOAST_MS = 10_000
 
 export const messageRef = (key: string): MessageRef => ({ key })
 
 export function dismissToast(id: number): void {
+  holdToast(id)
+  timers.delete(id)
   toasts.value = toasts.value.filter((toast) => toast.id !== id)
+}
+
+/** Stops the toast's timer (the pointer or the focus is on it). */
+export function holdToast(id: number): void {
+  const timer = timers.get(id)
+  if (timer?.handle) clearTimeout(timer.handle)
+  if (timer) timer.handle = null
+}
+
+/** Starts the toast's time again, in full. */
+export function releaseToast(id: number): void {
+  const timer = timers.get(id)
+  if (!timer || timer.handle) return
+  timer.handle = setTimeout(() => dismissToast(id), timer.ms)
 }
 
 function push(toast: Omit<Toast, 'id'>, ms: number): void {
   const id = nextId++
-  toasts.value = [...toasts.value.slice(-3), { id, ...toast }]
-  setTimeout(() => dismissToast(id), toast.kind === 'error' ? ms * 2 : ms)
+  // One button of a kind at a time (the newest change's Undo): older ones would only pile up
+  // over the page; what they offered stays in the type's history.
+  const actionKey = toast.action?.key
+  for (const old of toasts.value) if (actionKey && old.action?.key === actionKey) dismissToast(old.id)
+  const kept = toasts.value.slice(-3)
+  for (const old of toasts.value.slice(0, -3)) timers.delete(old.id)
+  toasts.value = [...kept, { id, ...toast }]
+  timers.set(id, { handle: null, ms: toast.kind === 'error' ? ms * 2 : ms })
+  releaseToast(id)
 }
 
 export function showToast(
@@ -38,8 +74,9 @@ export function showToast(
   params: ToastParams = {},
   kind: Toast['kind'] = 'info',
   ms = 5000,
+  action?: ToastAction,
 ): void {
-  push({ key, params, kind }, ms)
+  push({ key, params, kind, action }, ms)
 }
 
 export function showErrorToast(error: unknown, ms = 5000): void {
@@ -57,5 +94,5 @@ export function toastText(toast: Toast, t: Translate): string {
 }
 
 export function useToasts() {
-  return { toasts, showToast, showErrorToast, dismissToast }
+  return { toasts, showToast, showErrorToast, dismissToast, holdToast, releaseToast }
 }

@@ -1,16 +1,32 @@
 // The collection shared by every screen: one list of types, updated in place after each change.
 import { computed, ref } from 'vue'
 import { api, ApiError } from '../api/client'
-import type { MiniType } from '../api/types'
+import type { ChangedType, MiniType } from '../api/types'
 import { matchesQuery, nameKey, sortByName } from '../lib/names'
 import { nextStage, STAGES, type Counts, type Stage } from '../stages'
 
 type Status = 'idle' | 'loading' | 'ready' | 'error'
 
+/** What a change did: the type as it is now, and the event written (to undo exactly that). */
+export interface Change {
+  type: MiniType
+  eventId: number
+}
+
+// Answers that mean the screen is behind the database (another window changed it): reload.
+const STALE = new Set([
+  'ERR_INSUFFICIENT_QTY',
+  'ERR_ALREADY_UNDONE',
+  'ERR_EVENT_NOT_FOUND',
+  'ERR_COUNT_LIMIT',
+])
+
 function createTypesStore() {
   const types = ref<MiniType[]>([])
   const status = ref<Status>('idle')
   const loadError = ref<unknown>(null)
+  /** Counts every undo tried, so a screen showing history reads it again. */
+  const undoRevision = ref(0)
   let pending: Promise<void> | null = null
 
   function load(): Promise<void> {
@@ -49,7 +65,7 @@ function createTypesStore() {
     try {
       return await action()
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'ERR_INSUFFICIENT_QTY') {
+      if (error instanceof ApiError && STALE.has(error.code)) {
         await refreshOne(id).catch(() => undefined)
       }
       if (error instanceof ApiError && error.code === 'ERR_TYPE_NOT_FOUND') forget(id)
@@ -69,12 +85,16 @@ function createTypesStore() {
     }
   }
 
+  function changed({ event_id: eventId, ...type }: ChangedType): Change {
+    return { type: upsert(type), eventId }
+  }
+
   const create = async (name: string, inBox: number) =>
     upsert(await api.createType({ name, counts: inBox > 0 ? { IN_BOX: inBox } : {} }))
 
   const move = (id: number, from: Stage, to: Stage, qty: number) =>
     withConflictReload(id, async () =>
-      upsert(await api.moveMiniatures(id, { from_stage: from, to_stage: to, qty })),
+      changed(await api.moveMiniatures(id, { from_stage: from, to_stage: to, qty })),
     )
 
   function quickMove(type: MiniType, from: Stage) {
@@ -84,7 +104,14 @@ function createTypesStore() {
   }
 
   const add = (id: number, stage: Stage, qty: number) =>
-    withConflictReload(id, async () => upsert(await api.addMiniatures(id, { stage, qty })))
+    withConflictReload(id, async () => changed(await api.addMiniatures(id, { stage, qty })))
+  async function undo(id: number, eventIds: number[]): Promise<MiniType> {
+    try {
+      return await withConflictReload(id, async () => upsert(await api.undo(id, eventIds)))
+    } finally {
+      undoRevision.value += 1
+    }
+  }
 
   const rename = (id: number, name: string) =>
     withConflictReload(id, async () => upsert(await api.renameType(id, name)))
@@ -104,6 +131,7 @@ function createTypesStore() {
     types,
     status,
     loadError,
+    undoRevision,
     totals,
     load,
     refreshOne,
@@ -112,6 +140,7 @@ function createTypesStore() {
     move,
     quickMove,
     add,
+    undo,
     rename,
     remove,
   }

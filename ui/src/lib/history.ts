@@ -11,6 +11,7 @@ export interface HistoryRow {
   times: number | null
   at: string
   lastAt: string
+  group: HistoryGroup
 }
 
 export function historyRows(groups: readonly HistoryGroup[]): HistoryRow[] {
@@ -24,6 +25,7 @@ export function historyRows(groups: readonly HistoryGroup[]): HistoryRow[] {
       times: group.events > 1 ? group.events : null,
       at: group.at,
       lastAt: group.last_at,
+      group,
     }))
     .reverse()
 }
