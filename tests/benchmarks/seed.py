@@ -1,7 +1,8 @@
-"""The benchmark's data set, as a backup file: 1000 types with 100 events each, and one big
-type with 10,000 events. Each history is a plausible one (bought, then moved on stage by
-stage) and its counts are its net flow; events lie minutes apart and alternate stages, so no
-two join a history group: the history answer is as long as it can be."""
+"""The benchmark's data set, as a backup file (version 2, every event with its id): 1000 types
+with 100 events each, and one big type with 10,000 events of which 1,000 were undone (each
+followed by its undo event: 11,000 entries). Each history is a plausible one (bought, then
+moved on stage by stage) and its counts are its net flow; events lie minutes apart and
+alternate stages, so no two join a history group: the history answer is as long as it can be."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,8 @@ TYPES = 1000
 EVENTS_PER_TYPE = 100
 BIG_TYPE_EVENTS = 10_000
 BIG_TYPE_NAME = "Big Box Ёлка"
+UNDONE_EVERY = 10  # in the big type, every tenth event was a mistake, taken back 30 s later
+UNDO_DELAY = timedelta(seconds=30)
 
 FACTIONS = ("Space Marines", "Orks", "Aeldari", "Некроны", "Тираниды", "Ёжики", "Stormcast")
 STEPS: tuple[tuple[str | None, str, int], ...] = (
@@ -28,23 +31,37 @@ def type_name(index: int) -> str:
     return f"{FACTIONS[index % len(FACTIONS)]} {index:04d}"
 
 
-def history_and_counts(events: int, start: datetime) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def stamp(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def history_and_counts(
+    events: int, start: datetime, undone_every: int = 0
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
     history: list[dict[str, Any]] = []
     counts = dict.fromkeys(("IN_BOX", "BUILDING", "PRIMING", "PAINTING", "DONE"), 0)
     at = start
     for number in range(events):
         from_stage, to_stage, qty = STEPS[number % len(STEPS)]
+        event_id = len(history) + 1
         history.append(
             {
+                "id": event_id,
                 "from_stage": from_stage,
                 "to_stage": to_stage,
                 "qty": qty,
-                "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "at": stamp(at),
             }
         )
-        if from_stage is not None:
-            counts[from_stage] -= qty
-        counts[to_stage] += qty
+        if undone_every and number % undone_every == undone_every - 1:
+            undo = {"from_stage": to_stage, "to_stage": from_stage, "qty": qty}
+            history.append(
+                {"id": event_id + 1, **undo, "at": stamp(at + UNDO_DELAY), "undoes": event_id}
+            )
+        else:
+            if from_stage is not None:
+                counts[from_stage] -= qty
+            counts[to_stage] += qty
         at += EVENT_SPACING
     return history, counts
 
@@ -58,7 +75,7 @@ def backup_file() -> dict[str, Any]:
         types.append(
             {"name": type_name(index), "created_at": created, "counts": counts, "history": history}
         )
-    history, counts = history_and_counts(BIG_TYPE_EVENTS, START)
+    history, counts = history_and_counts(BIG_TYPE_EVENTS, START, UNDONE_EVERY)
     types.append(
         {
             "name": BIG_TYPE_NAME,
@@ -69,7 +86,7 @@ def backup_file() -> dict[str, Any]:
     )
     return {
         "format": "miniatures-tracker",
-        "version": 1,
+        "version": 2,
         "exported_at": "2026-01-01T00:00:00Z",
         "types": types,
     }
