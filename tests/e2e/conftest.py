@@ -12,9 +12,11 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
-from backend.settings import Settings
+from backend.settings import REPO_ROOT, Settings
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+AXE = REPO_ROOT / "ui" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LOCALES = {"en": "en-US", "ru": "ru-RU"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -137,3 +139,20 @@ def backup_file(types: list[dict[str, Any]]) -> str:
             "types": types,
         }
     )
+
+
+def accessibility_problems(page: Page, test_id: str | None = None) -> list[str]:
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA findings, in the whole page or one element."""
+    if not page.evaluate("() => 'axe' in window"):
+        page.add_script_tag(path=str(AXE))
+    problems: list[str] = page.evaluate(
+        """async ([testId, tags]) => {
+            const root = testId ? document.querySelector(`[data-testid="${testId}"]`) : document
+            const result = await axe.run(root, { runOnly: { type: 'tag', values: tags } })
+            return result.violations.map((v) => `${v.id}: ${v.nodes.map(
+                (n) => `${n.target.join(' ')} (${n.failureSummary.split('\\n').slice(1).join(' ')})`
+            ).join('; ')}`)
+        }""",
+        [test_id, WCAG_AA],
+    )
+    return problems

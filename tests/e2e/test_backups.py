@@ -6,11 +6,13 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from backend.settings import REPO_ROOT
-from tests.e2e.conftest import OpenContext, create_type, move, screenshot
-
-AXE = REPO_ROOT / "ui" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+from tests.e2e.conftest import (
+    OpenContext,
+    accessibility_problems,
+    create_type,
+    move,
+    screenshot,
+)
 
 TEXT = {
     "en": {
@@ -35,22 +37,6 @@ TEXT = {
 def clock(at: str) -> str:
     """HH:MM of a UTC time from the API (the browser runs in UTC)."""
     return at[11:16]
-
-
-def accessibility_problems(page: Page, test_id: str) -> list[str]:
-    """axe-core's WCAG 2.2 A and AA findings inside the element with this test id."""
-    if not page.evaluate("() => 'axe' in window"):
-        page.add_script_tag(path=str(AXE))
-    problems: list[str] = page.evaluate(
-        """async ([testId, tags]) => {
-            const root = document.querySelector(`[data-testid="${testId}"]`)
-            const result = await axe.run(root, { runOnly: { type: 'tag', values: tags } })
-            return result.violations.map(
-                (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-        }""",
-        [test_id, WCAG_AA],
-    )
-    return problems
 
 
 def test_make_a_copy_and_restore_an_older_one_by_keyboard(

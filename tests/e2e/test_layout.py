@@ -4,6 +4,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import OpenContext, create_type, screenshot
+from tests.e2e.texts import STAGE_NAMES
 
 NARROW = {"width": 360, "height": 740}
 
@@ -51,9 +52,12 @@ def test_quick_buttons_and_counts_read_at_360(
     create_type(api, "Stormcast", IN_BOX=7, BUILDING=1, PRIMING=2, PAINTING=3, DONE=4)
     page = open_context(lang, viewport=NARROW).new_page()
     page.goto("/")
-    for stage in ["IN_BOX", "BUILDING", "PRIMING", "PAINTING"]:
+    for index, stage in enumerate(["IN_BOX", "BUILDING", "PRIMING", "PAINTING"]):
         button = page.get_by_test_id(f"quick-{stage}")
         expect(button).to_be_visible()
+        # The target stage is written, not shown by colour alone (WCAG 1.4.1).
+        expect(button.locator(".quick__to")).to_have_text(STAGE_NAMES[lang][index + 1])
+        expect(button.locator(".quick__to")).to_be_visible()
         clipped = button.evaluate("b => b.scrollWidth > b.clientWidth")
         assert not clipped, f"the quick button of {stage} is cut off at 360 px"
     # Done (no button) sits in the row of Painting: their counts must be level.

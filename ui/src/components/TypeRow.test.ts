@@ -22,7 +22,14 @@ describe('TypeRow', () => {
     }
     expect(wrapper.find('[data-testid="quick-DONE"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="type-progress"]').text()).toBe('1 of 3 done')
-    expect(wrapper.get('[data-testid="quick-IN_BOX"]').attributes('aria-label')).toBe('Move one Orks miniature from In box to Building')
+  })
+
+  it('names the quick action by what it shows first, then what it moves (WCAG 2.5.3)', () => {
+    const { wrapper } = mountWithI18n(TypeRow, { props: { type: makeType(1, 'Orks', { IN_BOX: 2 }) } })
+    const quick = wrapper.get('[data-testid="quick-IN_BOX"]')
+    expect(quick.attributes('aria-label')).toBeUndefined()
+    expect(quick.text().replace(/\s+/g, ' ')).toBe('+1 → Building (one Orks miniature from In box)')
+    expect(quick.attributes('title')).toBe('Move one Orks miniature from In box to Building')
   })
 
   it('moves one to the next stage and reports a conflict in the user language', async () => {
@@ -41,12 +48,11 @@ describe('TypeRow', () => {
     expect(toastText(toast, i18n.global.t as Translate)).toBe('«Orks»: в этапе «Грунтовка» осталось 0, ничего не переведено.')
   })
 
-  it('labels the quick button with the target stage and keeps the full sentence for assistive tech', () => {
+  it('shows the target stage in words in Russian too', () => {
     const { wrapper } = mountWithI18n(TypeRow, { props: { type: makeType(1, 'Orks', { IN_BOX: 2 }) } }, 'ru')
     const button = wrapper.get('[data-testid="quick-IN_BOX"]')
-    // The stage name is its own span so that CSS can hide it below 480 px.
-    expect(button.findAll('span').map((span) => span.text())).toEqual(['+1 →', 'Сборка'])
-    expect(button.attributes('title')).toBe('Перевести одну миниатюру «Orks» из этапа «В коробке» в «Сборка»')
+    expect(button.get('.quick__to').text()).toBe('Сборка')
     expect(button.attributes('style')).toContain('--next-color: var(--stage-BUILDING)')
+    expect(button.attributes('title')).toBe('Перевести одну миниатюру «Orks» из этапа «В коробке» в «Сборка»')
   })
 })

@@ -1,0 +1,106 @@
+"""axe-core finds no WCAG 2.0/2.1/2.2 A or AA violation on any screen, dialog or import step,
+in English and Russian, in the light and the dark scheme, at 1280 and at 360 px.
+
+One page per language walks every state; each state is checked in the four looks by switching
+the emulated scheme and the viewport in place, which keeps the test fast."""
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import (
+    OpenContext,
+    accessibility_problems,
+    backup_file,
+    create_type,
+    move,
+)
+
+LOOKS = [(scheme, width) for scheme in ("light", "dark") for width in (1280, 360)]
+
+
+def check(page: Page, where: str, found: dict[str, list[str]]) -> None:
+    for scheme, width in LOOKS:
+        page.emulate_media(color_scheme=scheme)
+        page.set_viewport_size({"width": width, "height": 800})
+        problems = accessibility_problems(page)
+        if problems:
+            found[f"{where}, {scheme}, {width} px"] = problems
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_no_violations_anywhere(open_context: OpenContext, api: httpx.Client, lang: str) -> None:
+    found: dict[str, list[str]] = {}
+    # Without motion, colours are read when settled, not halfway through a transition.
+    page = open_context(
+        lang, viewport={"width": 1280, "height": 800}, reduced_motion="reduce"
+    ).new_page()
+
+    page.goto("/")
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+    check(page, "empty collection", found)
+
+    kit = create_type(api, "Stormcast Eternals Vindictors", IN_BOX=9, BUILDING=2, PAINTING=1)
+    move(api, kit["id"], "IN_BOX", "DONE", 1)
+    create_type(api, "Orks", IN_BOX=3)
+    page.reload()
+    expect(page.get_by_test_id("type-row")).to_have_count(2)
+    check(page, "collection", found)
+
+    page.get_by_test_id("add-type-name").fill("Necrons")
+    page.get_by_test_id("add-type-name").press("Enter")
+    expect(page.get_by_test_id("toast")).to_have_count(1)
+    check(page, "collection with a toast", found)
+
+    page.get_by_test_id("move-open").nth(1).click()
+    expect(page.get_by_test_id("move-dialog")).to_be_visible()
+    check(page, "move dialog", found)
+    page.keyboard.press("Escape")
+
+    page.goto(f"/types/{kit['id']}")
+    expect(page.get_by_test_id("history-row").first).to_be_visible()
+    check(page, "type page", found)
+    page.get_by_test_id("delete-open").click()
+    expect(page.get_by_test_id("delete-dialog")).to_be_visible()
+    check(page, "delete dialog", found)
+    page.keyboard.press("Escape")
+
+    page.goto("/progress")
+    expect(page.get_by_test_id("monthly-chart")).to_be_visible()
+    check(page, "progress", found)
+
+    page.get_by_test_id("import-button").click()
+    dialog = page.get_by_test_id("import-dialog")
+    expect(dialog.get_by_test_id("import-choose")).to_be_visible()
+    check(page, "import: choose", found)
+    page.get_by_test_id("import-file").set_input_files(
+        files=[{"name": "bad.json", "mimeType": "application/json", "buffer": b'{"foo": 1}'}]
+    )
+    expect(dialog.get_by_test_id("import-error")).to_be_visible()
+    check(page, "import: a file that is not a backup", found)
+    backup = backup_file([{"name": "Tau", "counts": {"IN_BOX": 2}}]).encode()
+    page.get_by_test_id("import-file").set_input_files(
+        files=[{"name": "tau.json", "mimeType": "application/json", "buffer": backup}]
+    )
+    expect(dialog.get_by_test_id("import-summary-merge")).to_be_visible()
+    check(page, "import: preview", found)
+    dialog.get_by_test_id("import-mode-replace").check()
+    check(page, "import: preview of replace", found)
+    dialog.get_by_test_id("import-mode-merge").check()
+    dialog.get_by_test_id("import-next").click()
+    expect(dialog.get_by_test_id("import-confirm")).to_be_visible()
+    check(page, "import: confirm", found)
+    dialog.get_by_test_id("import-confirm").click()
+    expect(dialog.get_by_test_id("import-result")).to_be_visible()
+    check(page, "import: result", found)
+    page.keyboard.press("Escape")
+
+    page.get_by_test_id("backups-button").click()
+    expect(page.get_by_test_id("backups-dialog")).to_be_visible()
+    check(page, "backups", found)
+
+    for where, problems in found.items():
+        print(where)
+        for problem in problems:
+            print("   ", problem[:400])
+    assert found == {}
