@@ -16,8 +16,12 @@ FROM python:3.11-slim-bookworm AS python-env
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py MANIFEST.in README.md LICENSE alembic.ini ./
 COPY backend/ backend/
+COPY desktop/ desktop/
+COPY migrations/ migrations/
+# The wheel carries the built UI and the migrations (setup.py): the UI comes built.
+COPY --from=ui /ui/dist ui/dist
 RUN /opt/venv/bin/pip install --no-cache-dir .
 
 # --- 3. The runtime image ----------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Engine, sessions, what a failed statement means for the answer, and migrations."""
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -8,8 +7,8 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend import errors
-from backend.settings import REPO_ROOT, normalise_database_url
+from backend import errors, resources
+from backend.settings import normalise_database_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -81,8 +80,8 @@ def database_failure(error: BaseException, outage_reason: str | None = None) -> 
 def alembic_config(url: str) -> "Config":
     from alembic.config import Config
 
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(Path(REPO_ROOT / "migrations")))
+    config = Config(str(resources.alembic_ini()))
+    config.set_main_option("script_location", str(resources.migrations_dir()))
     # ConfigParser treats % as interpolation: escape it in passwords.
     config.set_main_option("sqlalchemy.url", normalise_database_url(url).replace("%", "%%"))
     return config

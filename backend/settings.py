@@ -8,7 +8,8 @@ from platformdirs import user_data_path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from backend import resources
+
 APP_DIR_NAME = "MiniaturesTracker"
 
 
@@ -35,7 +36,7 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("MINIATURES_ALLOWED_HOSTS", "allowed_hosts"),
     )
     ui_dist: Path = Field(
-        default=REPO_ROOT / "ui" / "dist",
+        default_factory=resources.ui_dist,
         validation_alias=AliasChoices("MINIATURES_UI_DIST", "ui_dist"),
     )
 

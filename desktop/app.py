@@ -38,7 +38,7 @@ SERVER_URL_ENV = "MINIATURES_SERVER_URL"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="launcher.py", description=f"{NAME}: opens the app in a native window."
+        prog=Path(sys.argv[0]).name, description=f"{NAME}: opens the app in a native window."
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--browser", action="store_true", help="use the default web browser")

@@ -57,7 +57,8 @@ def gui_problem() -> str | None:
         except ImportError as error:
             return f"Qt's web view cannot load ({error}); reinstall: pip install -e '.[desktop]'"
         if os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
-            missing = _missing_system_libraries()
+            # The frozen bundle carries Qt's xcb libraries itself.
+            missing = [] if getattr(sys, "frozen", False) else _missing_system_libraries()
             if missing:
                 return "system libraries for Qt are missing; install: " + " ".join(missing)
     try:

@@ -39,12 +39,20 @@ def get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
 
 
 class Launcher:
-    """`python launcher.py ...` as a user runs it, with its output read line by line."""
+    """`python launcher.py ...` as a user runs it (or another `program` taking the same flags:
+    the installed command, the bundle), with its output read line by line."""
 
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        *,
+        program: list[str] | None = None,
+        cwd: Path = ROOT,
+    ) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(LAUNCHER), *args],
-            cwd=ROOT,
+            [*(program or [sys.executable, str(LAUNCHER)]), *args],
+            cwd=cwd,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
