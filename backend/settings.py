@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from backend import resources
 
+# The source checkout (tests and tools); the app finds its files through `resources`.
+REPO_ROOT = resources.SOURCE_TREE
 APP_DIR_NAME = "MiniaturesTracker"
 
 

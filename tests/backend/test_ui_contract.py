@@ -8,8 +8,9 @@ from pathlib import Path
 from backend.errors import ERROR_CODES
 from backend.openapi import openapi_json
 from backend.services.backup_format import IMPORT_RULES
+from backend.settings import REPO_ROOT
 
-UI = Path(__file__).resolve().parents[2] / "ui"
+UI = REPO_ROOT / "ui"
 
 
 def test_ui_copy_of_the_openapi_description_is_current() -> None:

@@ -1,0 +1,156 @@
+"""Benchmark: the bundle's budgets.
+
+    .venv/bin/python -m tests.benchmarks.bundle [--runs 5]
+
+Builds the bundle with `bash tools/bundle.sh` (timed; its build environment is reused when
+it is current, as on a developer's machine), then measures the archive, the unpacked
+folder, and, run by a normal user with an empty PATH on a virtual display: the first start
+on a new data folder (initdb, migrations) to the window showing the empty collection, and
+warm starts to the window showing the list. Prints the table and rewrites the bundle block
+of tests/benchmarks/RESULTS.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.benchmarks.report import Metric, print_table, table_rows
+from tests.desktop.conftest import stop_leftover_postgres
+from tests.packaging.bundle_user import (
+    ROOT,
+    build_bundle,
+    normal_user,
+    program,
+    unpack,
+    user_env,
+)
+from tests.xvfb import virtual_display
+
+TYPE_NAME = "Bench Marines"
+EMPTY_COLLECTION = "Your pile starts here"  # the UI's words for an empty collection (en)
+RESULTS = ROOT / "tests" / "benchmarks" / "RESULTS.md"
+START, END = "<!-- bundle:start -->", "<!-- bundle:end -->"
+MB = 1024 * 1024
+
+
+def folder_size(path: Path) -> int:
+    """Bytes on disk, as `du` counts them."""
+    answer = subprocess.run(["du", "-sk", str(path)], capture_output=True, text=True, check=True)
+    return int(answer.stdout.split()[0]) * 1024
+
+
+def time_to_window(command: list[str], env: dict[str, str], work: Path, text: str) -> float:
+    """Seconds from starting the program to its window showing `text`; then it is closed."""
+    result = work / "result.json"
+    result.unlink(missing_ok=True)
+    (work / "probe.json").write_text(json.dumps({"wait_for_text": text, "result": str(result)}))
+    started = time.time()
+    code = subprocess.run(
+        command,
+        env={**env, "MINIATURES_DESKTOP_PROBE": str(work / "probe.json")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=180,
+    ).returncode
+    seen = json.loads(result.read_text())
+    if code != 0 or not seen.get("text_shown"):
+        raise SystemExit(f"the window did not show {text!r} (exit {code}): {seen}")
+    return float(seen["shown_at"]) - started
+
+
+def seed(command: list[str], env: dict[str, str]) -> None:
+    process = subprocess.Popen(
+        [*command, "--headless", "--port", "0"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().split(" is running at ")[1].split()[0]
+    request = urllib.request.Request(
+        f"{url}/api/v1/types",
+        data=json.dumps({"name": TYPE_NAME, "counts": {"IN_BOX": 5}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    process.terminate()
+    process.wait(30)
+
+
+def measure(runs: int) -> list[Metric]:
+    archive, build_seconds = build_bundle()
+    user = normal_user()
+    folder = unpack(archive, user)
+    try:
+        work = folder / "probe"
+        work.mkdir()
+        shutil.chown(work, user.pw_uid, user.pw_gid)
+        command = program(user, folder)
+        env = user_env(user, folder)
+        with virtual_display() as display:
+            env["DISPLAY"] = display
+            first = time_to_window(command, env, work, EMPTY_COLLECTION)
+            seed(command, env)
+            warm = [time_to_window(command, env, work, TYPE_NAME) for _ in range(runs)]
+        unpacked = folder_size(folder / "MiniaturesTracker")
+    finally:
+        stop_leftover_postgres(folder / "data" / "pgdata")
+        shutil.rmtree(folder, ignore_errors=True)
+    return [
+        Metric("archive size", archive.stat().st_size / MB, "MB", 220, note=archive.name),
+        Metric("unpacked size", unpacked / MB, "MB", 500, note="du: bytes on disk"),
+        Metric("build (tools/bundle.sh)", build_seconds, "s", 300, note="build venv reused"),
+        Metric(
+            "first start to the window (initdb)",
+            first,
+            "s",
+            5,
+            note="new data folder: initdb, migrations, empty collection shown",
+        ),
+        Metric(
+            "warm start to the window showing the list",
+            statistics.median(warm),
+            "s",
+            3,
+            note=f"median of {runs}: " + ", ".join(f"{t:.2f}" for t in warm),
+        ),
+    ]
+
+
+def write_summary(metrics: list[Metric]) -> None:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()} "
+        f"({os.cpu_count()} CPUs, load average {load} at the end), "
+        "run by a normal user with an empty PATH on Xvfb.",
+        "",
+        "| metric | result | goal | | note |",
+        "|---|---|---|---|---|",
+        *(f"| {' | '.join(row)} |" for row in table_rows(metrics)),
+    ]
+    block = f"{START}\n" + "\n".join(lines) + f"\n{END}"
+    text = RESULTS.read_text()
+    if START in text:
+        pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text += f"\n## The bundle (`python -m tests.benchmarks.bundle`)\n\n{block}\n"
+    RESULTS.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    metrics = measure(parser.parse_args().runs)
+    print_table(metrics)
+    write_summary(metrics)
+
+
+if __name__ == "__main__":
+    main()
