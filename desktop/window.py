@@ -68,6 +68,25 @@ def gui_problem() -> str | None:
     return None
 
 
+# Kernel settings under which Chromium's namespace sandbox cannot start: Ubuntu 24.04's
+# AppArmor rule for programs without a profile of their own, and older Debian's switch.
+SANDBOX_BLOCKERS = {
+    "apparmor_restrict_unprivileged_userns": "1",
+    "unprivileged_userns_clone": "0",
+}
+
+
+def sandbox_unavailable(sysctl: Path = Path("/proc/sys/kernel")) -> str | None:
+    """Which kernel setting keeps Chromium's sandbox from starting, or None."""
+    for name, blocking in SANDBOX_BLOCKERS.items():
+        try:
+            if (sysctl / name).read_text().strip() == blocking:
+                return f"kernel.{name} = {blocking}"
+        except OSError:
+            continue
+    return None
+
+
 def _qt_messages_to_log() -> None:
     """Qt and Chromium chatter (GPU, sandbox, D-Bus) goes to the log file, not the terminal."""
     from PyQt6 import QtCore
@@ -113,9 +132,13 @@ def run_window(
 
     if sys.platform.startswith("linux"):
         _qt_messages_to_log()
-        if os.geteuid() == 0:
-            # Chromium's sandbox refuses to run as root: without this the page stays blank.
-            os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+        # Chromium's sandbox refuses to run as root, and cannot start where user namespaces
+        # are kept from unconfined programs: without this the page stays blank. The window
+        # shows only the app's own pages.
+        why = "running as root" if os.geteuid() == 0 else sandbox_unavailable()
+        if why and "QTWEBENGINE_DISABLE_SANDBOX" not in os.environ:
+            log.info("Qt WebEngine's sandbox is off: %s", why)
+            os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     dialogs = NativeDialogs(platformdirs.user_documents_path())
     bridge = DesktopBridge(url, choose_file or dialogs.choose)
     window = webview.create_window(

@@ -183,6 +183,7 @@ def test_the_bundle_runs_as_a_normal_user_without_python_or_node(
     assert result["open"] == {"name": "old.json", "text": old_backup.read_text()}
     assert window.terminate(timeout=30) == 0
     assert postgres_pids(pgdata) == []
+    assert "sandbox is off" not in (home / "data" / "logs" / "miniatures.log").read_text()
 
     # Started again, the window shows the same collection; closing it stops everything.
     (work / "result.json").unlink()
