@@ -107,7 +107,7 @@ def main(bundle: Path) -> None:
     dists = needed(APP, EXTRAS)
     out = [TERMS.format(version=app.version, platform=sys.platform), RULE, "Contents", RULE]
     python_licence = Path(sysconfig.get_paths()["stdlib"]) / "LICENSE.txt"
-    out.append(f"Python {sys.version.split()[0]:<40} PSF-2.0")
+    out.append(f"Python {sys.version.split()[0]:<34} PSF-2.0")
     out += [
         f"{d.metadata['Name']} {d.version:<{40 - len(d.metadata['Name'])}} {licence_name(d)}"
         for _, d in sorted(dists.items())
