@@ -21,7 +21,6 @@ from backend.guards import MAX_IMPORT_BYTES
 
 log = logging.getLogger(__name__)
 
-JSON_FILTER = ("JSON backup (*.json)", "All files (*.*)")
 
 DialogKind = Literal["save", "open"]
 # (kind, suggested file name) -> the chosen path, or None when the user cancelled.
@@ -117,29 +116,3 @@ class DesktopBridge:
         if isinstance(body, dict) and isinstance(body.get("code"), str):
             return {"code": body["code"], "params": body.get("params") or {}}
         return _error("ERR_INTERNAL")
-
-
-class NativeDialogs:
-    """The operating system's file dialogs, through the pywebview window (set once it exists)."""
-
-    def __init__(self, start_folder: Path) -> None:
-        self.start_folder = start_folder
-        self.window: Any = None
-
-    def choose(self, kind: DialogKind, suggested: str) -> Path | None:
-        import webview
-
-        if kind == "save":
-            picked = self.window.create_file_dialog(
-                webview.FileDialog.SAVE,
-                directory=str(self.start_folder),
-                save_filename=suggested,
-                file_types=JSON_FILTER,
-            )
-        else:
-            picked = self.window.create_file_dialog(
-                webview.FileDialog.OPEN, directory=str(self.start_folder), file_types=JSON_FILTER
-            )
-        if isinstance(picked, list | tuple):  # pywebview answers a tuple of paths
-            picked = picked[0] if picked else None
-        return Path(picked) if picked else None

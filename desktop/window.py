@@ -8,9 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from desktop.bridge import ChooseFile, DesktopBridge, NativeDialogs
+from desktop.bridge import ChooseFile, DesktopBridge
+from desktop.dialogs import SETTINGS_NAME, DialogFolder, NativeDialogs
 from desktop.focus import FocusListener
 from desktop.stopping import StopRequest
 
@@ -139,7 +138,7 @@ def run_window(
         if why and "QTWEBENGINE_DISABLE_SANDBOX" not in os.environ:
             log.info("Qt WebEngine's sandbox is off: %s", why)
             os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-    dialogs = NativeDialogs(platformdirs.user_documents_path())
+    dialogs = NativeDialogs(DialogFolder(data_dir / SETTINGS_NAME))
     bridge = DesktopBridge(url, choose_file or dialogs.choose)
     window = webview.create_window(
         title, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE

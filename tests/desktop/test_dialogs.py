@@ -1,0 +1,119 @@
+"""Where the backup dialogs open, and Qt's save dialog with the JSON filter."""
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.dialogs import JSON_FILTER, DialogFolder, _qt_save_asker, backup_save_dialog
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user's home with a Documents folder and no user-dirs.dirs."""
+    folder = tmp_path / "home"
+    (folder / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(folder))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / ".config"))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    return folder
+
+
+def test_the_first_dialog_opens_in_documents(home: Path, tmp_path: Path) -> None:
+    assert DialogFolder(tmp_path / "data" / "dialogs.json").start() == home / "Documents"
+
+
+def test_without_documents_the_home_folder(home: Path, tmp_path: Path) -> None:
+    (home / "Documents").rmdir()
+    assert DialogFolder(tmp_path / "dialogs.json").start() == home
+
+
+def test_the_last_folder_is_remembered_across_runs(home: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "data" / "dialogs.json"
+    elsewhere = tmp_path / "backups"
+    elsewhere.mkdir()
+    DialogFolder(settings).remember(elsewhere / "miniatures-2026-11-30.json")
+    assert DialogFolder(settings).start() == elsewhere  # a new run reads the same file
+    DialogFolder(settings).remember(home / "Documents" / "old.json")
+    assert DialogFolder(settings).start() == home / "Documents"
+    assert json.loads(settings.read_text()) == {"last_folder": str(home / "Documents")}
+    assert [p.name for p in settings.parent.iterdir()] == ["dialogs.json"]  # no temporary left
+
+
+def test_a_folder_that_is_gone_falls_back_to_documents(home: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "dialogs.json"
+    gone = tmp_path / "usb-stick"
+    gone.mkdir()
+    DialogFolder(settings).remember(gone / "backup.json")
+    gone.rmdir()
+    assert DialogFolder(settings).start() == home / "Documents"
+
+
+@pytest.mark.parametrize("content", ["not json", "[1, 2]", '{"last_folder": 5}', '{"x": 1}'])
+def test_a_damaged_settings_file_is_ignored(home: Path, tmp_path: Path, content: str) -> None:
+    settings = tmp_path / "dialogs.json"
+    settings.write_text(content)
+    assert DialogFolder(settings).start() == home / "Documents"
+    DialogFolder(settings).remember(tmp_path / "a.json")
+    assert DialogFolder(settings).start() == tmp_path  # and replaced by the next choice
+
+
+def test_a_folder_that_cannot_be_remembered_costs_nothing_else(
+    home: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings = blocker / "dialogs.json"  # its "folder" is a file: writing fails
+    DialogFolder(settings).remember(tmp_path / "a.json")
+    assert DialogFolder(settings).start() == home / "Documents"
+    assert "could not remember the folder" in caplog.text
+
+
+@pytest.fixture(scope="module")
+def qt_app() -> Iterator[object]:
+    from PyQt6.QtWidgets import QApplication
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QT_QPA_PLATFORM", "offscreen")  # no display needed
+        yield QApplication.instance() or QApplication([])
+
+
+def test_the_save_dialog_offers_the_json_filter_in_the_start_folder(
+    qt_app: object, tmp_path: Path
+) -> None:
+    from PyQt6.QtWidgets import QFileDialog
+
+    dialog = backup_save_dialog(None, tmp_path, "miniatures-2026-11-30.json")
+    assert dialog.nameFilters() == list(JSON_FILTER)
+    assert dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    assert Path(dialog.directory().absolutePath()) == tmp_path
+    assert dialog.selectedFiles() == [str(tmp_path / "miniatures-2026-11-30.json")]
+
+
+def test_the_save_dialog_answers_a_caller_on_another_thread(qt_app: object, tmp_path: Path) -> None:
+    """The bridge asks from a worker thread; Qt aborts on a dialog made off the GUI thread."""
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtWidgets import QApplication, QDialog
+
+    asker = _qt_save_asker()
+    answers: list[str] = []
+
+    def accept_when_shown() -> None:
+        shown = QApplication.activeModalWidget()
+        if not isinstance(shown, QDialog):
+            QTimer.singleShot(20, accept_when_shown)
+            return
+        shown.accept()
+
+    def ask() -> None:
+        answers.append(asker.ask(None, tmp_path, "backup.json"))
+        QApplication.quit()
+
+    QTimer.singleShot(0, accept_when_shown)
+    worker = threading.Thread(target=ask)
+    worker.start()
+    QApplication.exec()
+    worker.join(10)
+    assert answers == [str(tmp_path / "backup.json")]
