@@ -21,7 +21,6 @@ from backend.guards import MAX_IMPORT_BYTES
 
 log = logging.getLogger(__name__)
 
-
 DialogKind = Literal["save", "open"]
 # (kind, suggested file name) -> the chosen path, or None when the user cancelled.
 ChooseFile = Callable[[DialogKind, str], Path | None]
