@@ -107,13 +107,19 @@ def test_the_save_dialog_answers_a_caller_on_another_thread(qt_app: object, tmp_
             return
         shown.accept()
 
-    def ask() -> None:
-        answers.append(asker.ask(None, tmp_path, "backup.json"))
-        QApplication.quit()
+    def quit_when_answered() -> None:
+        if worker.is_alive():
+            QTimer.singleShot(20, quit_when_answered)
+        else:
+            QApplication.quit()
 
+    worker = threading.Thread(
+        target=lambda: answers.append(asker.ask(None, tmp_path, "backup.json")), daemon=True
+    )
     QTimer.singleShot(0, accept_when_shown)
-    worker = threading.Thread(target=ask)
+    QTimer.singleShot(0, quit_when_answered)
+    QTimer.singleShot(60_000, QApplication.quit)  # a broken asker fails the test, never hangs it
     worker.start()
-    QApplication.exec()
+    QApplication.exec()  # may also end as the dialog, its last window, closes
     worker.join(10)
     assert answers == [str(tmp_path / "backup.json")]
