@@ -63,9 +63,9 @@ class DesktopBridge:
             data = self._fetch_export()
         except urllib.error.HTTPError as error:
             return self._server_error(error)
-        except OSError:
+        except OSError:  # refused, reset, timed out: the server is not there (now)
             log.exception("export request failed")
-            return _error("ERR_DATABASE_UNAVAILABLE")
+            return _error("ERR_NETWORK")
         target = self._choose_file("save", default_backup_name())
         if target is None:
             return {"path": None}

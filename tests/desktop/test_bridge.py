@@ -78,11 +78,11 @@ def test_save_into_a_missing_folder_is_a_write_failure(collection: str, tmp_path
     assert answer["code"] == "ERR_BACKUP_WRITE_FAILED"
 
 
-def test_save_passes_the_servers_error_on(tmp_path: Path) -> None:
+def test_save_says_when_the_server_cannot_be_reached(tmp_path: Path) -> None:
     dialog = Dialog(tmp_path / "b.json")
-    # Nothing listens there: the app's server is not reachable.
+    # Nothing listens there: the app's server is not reachable (a connected one went away).
     answer = DesktopBridge(f"http://127.0.0.1:{free_port()}", dialog).save_backup()
-    assert answer == {"code": "ERR_DATABASE_UNAVAILABLE", "params": {}}
+    assert answer == {"code": "ERR_NETWORK", "params": {}}
     assert dialog.asked == []  # no dialog for a backup that cannot be made
 
 

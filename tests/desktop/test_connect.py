@@ -224,7 +224,7 @@ def test_window_shows_the_server_and_backups_round_trip_through_it(
     env = window_env(launcher_env, display, probe, tmp_path)
     window = start_launcher(["--connect", url], env)
     window.wait_for(f"is connected to {url};")
-    assert wait_until(lambda: (tmp_path / "result.json").exists(), timeout=90), window.lines
+    assert wait_until(lambda: (tmp_path / "result.json").exists(), timeout=180), window.lines
     result = json.loads((tmp_path / "result.json").read_text())
 
     assert result.get("error") is None
@@ -286,7 +286,7 @@ def test_the_banner_shows_while_the_server_is_away_and_clears_when_it_is_back(
     }
     window = start_launcher(["--connect", url], window_env(launcher_env, display, probe, tmp_path))
     window.wait_for(f"is connected to {url};")
-    assert wait_until(lambda: (tmp_path / "result.json").exists(), timeout=90), window.lines
+    assert wait_until(lambda: (tmp_path / "result.json").exists(), timeout=180), window.lines
     assert json.loads((tmp_path / "result.json").read_text())["text_shown"]
 
     assert server.terminate() == 0
