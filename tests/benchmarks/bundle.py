@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.benchmarks.report import Metric, print_table, table_rows, with_ratios
+from tests.benchmarks.window_start import time_to_window
 from tests.desktop.conftest import stop_leftover_postgres
 from tests.packaging.bundle_user import (
     ROOT,
@@ -47,25 +48,6 @@ def folder_size(path: Path) -> int:
     """Bytes on disk, as `du` counts them."""
     answer = subprocess.run(["du", "-sk", str(path)], capture_output=True, text=True, check=True)
     return int(answer.stdout.split()[0]) * 1024
-
-
-def time_to_window(command: list[str], env: dict[str, str], work: Path, text: str) -> float:
-    """Seconds from starting the program to its window showing `text`; then it is closed."""
-    result = work / "result.json"
-    result.unlink(missing_ok=True)
-    (work / "probe.json").write_text(json.dumps({"wait_for_text": text, "result": str(result)}))
-    started = time.time()
-    code = subprocess.run(
-        command,
-        env={**env, "MINIATURES_DESKTOP_PROBE": str(work / "probe.json")},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=180,
-    ).returncode
-    seen = json.loads(result.read_text())
-    if code != 0 or not seen.get("text_shown"):
-        raise SystemExit(f"the window did not show {text!r} (exit {code}): {seen}")
-    return float(seen["shown_at"]) - started
 
 
 def time_help(command: list[str], env: dict[str, str]) -> float:

@@ -82,23 +82,28 @@ def seed(env: dict[str, str]) -> float:
     return elapsed
 
 
-def time_window(env: dict[str, str], folder: Path) -> float:
-    probe = folder / "probe.json"
-    result = folder / "result.json"
+def time_to_window(command: list[str], env: dict[str, str], work: Path, text: str) -> float:
+    """Seconds from starting the program to its window showing `text`; then it is closed."""
+    result = work / "result.json"
     result.unlink(missing_ok=True)
-    probe.write_text(json.dumps({"wait_for_text": TYPE_NAME, "result": str(result)}))
+    (work / "probe.json").write_text(json.dumps({"wait_for_text": text, "result": str(result)}))
     started = time.time()
     code = subprocess.run(
-        [double_click_python(), str(launcher.ROOT / "launcher.py")],
-        env={**env, "MINIATURES_DESKTOP_PROBE": str(probe)},
+        command,
+        env={**env, "MINIATURES_DESKTOP_PROBE": str(work / "probe.json")},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        timeout=120,
+        timeout=180,
     ).returncode
     seen = json.loads(result.read_text())
     if code != 0 or not seen.get("text_shown"):
-        raise SystemExit(f"the window did not show the list (exit {code}): {seen}")
+        raise SystemExit(f"the window did not show {text!r} (exit {code}): {seen}")
     return float(seen["shown_at"]) - started
+
+
+def time_window(env: dict[str, str], folder: Path) -> float:
+    command = [double_click_python(), str(launcher.ROOT / "launcher.py")]
+    return time_to_window(command, env, folder, TYPE_NAME)
 
 
 def main() -> None:
