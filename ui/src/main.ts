@@ -2,6 +2,7 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { initBridge } from './composables/useBridge'
 import { applyDocumentLocale, detectLocale } from './composables/useLocale'
+import { installRouteFocus } from './composables/useRouteFocus'
 import { createAppI18n } from './i18n'
 import { createAppRouter } from './router'
 import './styles/global.css'
@@ -10,4 +11,6 @@ const locale = detectLocale()
 applyDocumentLocale(locale)
 initBridge()
 
-createApp(App).use(createAppI18n(locale)).use(createAppRouter()).mount('#app')
+const router = createAppRouter()
+installRouteFocus(router)
+createApp(App).use(createAppI18n(locale)).use(router).mount('#app')

@@ -1,10 +1,12 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { defineComponent, h } from 'vue'
 import { resetTypesStore, useTypes } from '../composables/useTypes'
 import { toastText, useToasts } from '../composables/useToasts'
 import type { Translate } from '../composables/useErrorText'
 import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
 import { mountWithI18n } from '../test/mountWithI18n'
+import LiveAnnouncer from './LiveAnnouncer.vue'
 import TypeRow from './TypeRow.vue'
 
 let server: FakeServer
@@ -54,5 +56,44 @@ describe('TypeRow', () => {
     expect(button.get('.quick__to').text()).toBe('Сборка')
     expect(button.attributes('style')).toContain('--next-color: var(--stage-BUILDING)')
     expect(button.attributes('title')).toBe('Перевести одну миниатюру «Orks» из этапа «В коробке» в «Сборка»')
+  })
+})
+
+describe('TypeRow quick buttons and the focus', () => {
+  it('keep the focus while the move runs and after it empties the stage, ignoring presses meanwhile', async () => {
+    let answer: (value: { body: unknown }) => void = () => {}
+    server.on('GET', '/api/v1/types', () => ({ body: [makeType(1, 'Orks', { IN_BOX: 1 })] }))
+    server.on('POST', '/api/v1/types/1/move', () => new Promise((resolve) => (answer = resolve)))
+    const store = useTypes()
+    await store.load()
+    const Host = defineComponent(() => () => h('div', [h(TypeRow, { type: store.types.value[0] }), h(LiveAnnouncer)]))
+    const { wrapper } = mountWithI18n(Host, { attachTo: document.body })
+    const button = wrapper.get('[data-testid="quick-IN_BOX"]')
+    ;(button.element as HTMLButtonElement).focus()
+    await button.trigger('click')
+    await flushPromises()
+
+    // Busy: still focused, still enabled for the browser, but says it cannot act, and says why.
+    expect(document.activeElement).toBe(button.element)
+    expect(button.attributes('disabled')).toBeUndefined()
+    expect(button.attributes('aria-disabled')).toBe('true')
+    expect(wrapper.get('[data-testid="announcer"]').text()).toBe('Moving one Orks miniature from In box to Building…')
+    await button.trigger('click')
+    expect(server.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
+
+    answer({ body: makeType(1, 'Orks', { BUILDING: 1 }) })
+    await flushPromises()
+    expect(store.types.value[0].counts.BUILDING).toBe(1)
+    // In box is empty now: the focused button stays focusable, but cannot act.
+    expect(document.activeElement).toBe(button.element)
+    expect(button.attributes('disabled')).toBeUndefined()
+    expect(button.attributes('aria-disabled')).toBe('true')
+    await button.trigger('click')
+    expect(server.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
+    // Once the focus leaves, the empty stage's button leaves the tab order.
+    ;(wrapper.get('[data-testid="quick-BUILDING"]').element as HTMLButtonElement).focus()
+    await flushPromises()
+    expect(button.attributes('disabled')).toBeDefined()
+    wrapper.unmount()
   })
 })

@@ -1,11 +1,14 @@
 // A scripted stand-in for the HTTP API in unit tests: each route answers from a handler.
 import { vi } from 'vitest'
 
-export type Handler = (request: { method: string; url: URL; body: unknown }) => {
+interface Answer {
   status?: number
   body?: unknown
   headers?: Record<string, string>
 }
+
+/** Answers at once, or later (a promise) to hold the request open. */
+export type Handler = (request: { method: string; url: URL; body: unknown }) => Answer | Promise<Answer>
 
 export interface FakeServer {
   calls: { method: string; path: string; query: string; body: unknown }[]
@@ -35,7 +38,7 @@ export function installFakeServer(): FakeServer {
     calls.push({ method, path: url.pathname, query: url.search, body })
     const handler = routes.get(`${method} ${url.pathname}`)
     if (!handler) return json(404, { code: 'ERR_NOT_FOUND', params: {} })
-    const answer = handler({ method, url, body })
+    const answer = await handler({ method, url, body })
     if (answer.status === 204) return new Response(null, { status: 204 })
     return json(answer.status ?? 200, answer.body ?? null, answer.headers)
   })

@@ -24,7 +24,7 @@ describe('TypeView', () => {
     await flushPromises()
     const message = wrapper.get('[data-testid="type-missing"]')
     expect(message.text()).toContain('This type does not exist any more.')
-    expect(document.activeElement).toBe(message.get('p').element)
+    expect(document.activeElement).toBe(message.get('h1').element)
     wrapper.unmount()
   })
 })

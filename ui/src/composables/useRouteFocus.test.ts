@@ -1,0 +1,62 @@
+import { flushPromises } from '@vue/test-utils'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { defineComponent, h } from 'vue'
+import { RouterLink, RouterView } from 'vue-router'
+import LiveAnnouncer from '../components/LiveAnnouncer.vue'
+import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
+import { mountWithI18n } from '../test/mountWithI18n'
+import { installRouteFocus } from './useRouteFocus'
+import { resetTypesStore } from './useTypes'
+
+let server: FakeServer
+beforeEach(() => {
+  resetTypesStore()
+  server = installFakeServer()
+  server.on('GET', '/api/v1/types', () => ({ body: [makeType(5, 'Necrons', { IN_BOX: 2 })] }))
+  server.on('GET', '/api/v1/types/5', () => ({ body: makeType(5, 'Necrons', { IN_BOX: 2 }) }))
+  server.on('GET', '/api/v1/types/5/history', () => ({ body: { groups: [] } }))
+})
+
+const Shell = defineComponent(() => () => [
+  h('nav', [h(RouterLink, { to: '/', id: 'home' }, () => 'Home')]),
+  h(RouterView),
+  h(LiveAnnouncer),
+])
+
+async function until(check: () => boolean) {
+  for (let i = 0; i < 50 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+}
+
+describe('route changes', () => {
+  it('move the focus to the new page heading, name the page in the title and announce it', async () => {
+    const { wrapper, router, i18n } = mountWithI18n(Shell, { attachTo: document.body })
+    installRouteFocus(router)
+    await router.push('/')
+    await flushPromises()
+    // The first page keeps the browser's own start; it has its title and a main heading.
+    expect(document.title).toBe('Your collection — Miniatures Progress Tracker')
+    expect(wrapper.get('main h1').text()).toBe('Your collection')
+
+    const link = wrapper.get('#home').element as HTMLElement
+    link.focus()
+    await router.push('/types/5')
+    await until(() => document.activeElement?.tagName === 'H1')
+    const heading = wrapper.get('main h1')
+    expect(heading.text()).toBe('Necrons')
+    expect(document.activeElement).toBe(heading.element)
+    expect(document.title).toBe('Necrons — Miniatures Progress Tracker')
+    expect(wrapper.get('[data-testid="announcer"]').text()).toBe('Necrons — Miniatures Progress Tracker')
+
+    i18n.global.locale.value = 'ru'
+    await flushPromises()
+    expect(document.title).toBe('Necrons — Трекер миниатюр')
+
+    link.focus()
+    await router.push('/')
+    await until(() => document.activeElement?.tagName === 'H1')
+    expect(document.activeElement).toBe(wrapper.get('main h1').element)
+    expect(document.title).toBe('Ваша коллекция — Трекер миниатюр')
+    expect(wrapper.get('[data-testid="announcer"]').text()).toBe('Ваша коллекция — Трекер миниатюр')
+    wrapper.unmount()
+  })
+})
