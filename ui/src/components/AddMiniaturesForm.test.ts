@@ -39,4 +39,26 @@ describe('AddMiniaturesForm', () => {
     )
     expect(wrapper.emitted('added')).toBeUndefined()
   })
+
+  it.each([
+    ['en', 'Enter a whole number from 1 to 1,000,000.'],
+    ['ru', 'Введите целое число от 1 до 1\u00a0000\u00a0000.'],
+  ] as const)('says which numbers it takes, tied to the field (%s)', async (locale, message) => {
+    const { wrapper } = mountWithI18n(AddMiniaturesForm, { props: { type: orks } }, locale)
+    const qty = wrapper.get('[data-testid="add-qty"]')
+    for (const text of ['-1', '0', '1.5', 'abc', '1000001']) {
+      await qty.setValue(text)
+      const hint = wrapper.get('[data-testid="add-qty-invalid"]')
+      expect(hint.text(), text).toBe(message)
+      expect(qty.attributes('aria-invalid'), text).toBe('true')
+      expect(qty.attributes('aria-describedby'), text).toBe(hint.attributes('id'))
+      expect(wrapper.get('[data-testid="add-submit"]').attributes('aria-disabled'), text).toBe('true')
+      await wrapper.get('form').trigger('submit')
+    }
+    await flushPromises()
+    expect(server.calls).toHaveLength(0)
+    await qty.setValue('1000000')
+    expect(wrapper.find('[data-testid="add-qty-invalid"]').exists()).toBe(false)
+    expect(qty.attributes('aria-describedby')).toBeUndefined()
+  })
 })

@@ -36,4 +36,30 @@ describe('AddTypeForm', () => {
     expect(document.activeElement).toBe(name.element)
     wrapper.unmount()
   })
+
+  it.each([
+    ['en', 'Enter a whole number from 0 to 1,000,000.'],
+    ['ru', 'Введите целое число от 0 до 1\u00a0000\u00a0000.'],
+  ] as const)('says which numbers it takes, tied to the field (%s)', async (locale, message) => {
+    const { wrapper } = mountWithI18n(AddTypeForm, {}, locale)
+    await wrapper.get('[data-testid="add-type-name"]').setValue('Orks')
+    const qty = wrapper.get('[data-testid="add-type-qty"]')
+    for (const text of ['-1', '1.5', 'abc', '1000001']) {
+      await qty.setValue(text)
+      const hint = wrapper.get('[data-testid="add-type-qty-invalid"]')
+      expect(hint.text(), text).toBe(message)
+      expect(qty.attributes('aria-invalid'), text).toBe('true')
+      expect(qty.attributes('aria-describedby'), text).toBe(hint.attributes('id'))
+      expect(wrapper.get('[data-testid="add-type-submit"]').attributes('aria-disabled'), text).toBe('true')
+      await wrapper.get('form').trigger('submit')
+    }
+    await flushPromises()
+    expect(server.calls).toHaveLength(0)
+    for (const text of ['', '0', '1000000']) {
+      await qty.setValue(text)
+      expect(wrapper.find('[data-testid="add-type-qty-invalid"]').exists(), text).toBe(false)
+      expect(qty.attributes('aria-invalid'), text).toBe('false')
+      expect(qty.attributes('aria-describedby'), text).toBeUndefined()
+    }
+  })
 })

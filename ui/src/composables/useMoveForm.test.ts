@@ -62,33 +62,47 @@ describe('useMoveForm', () => {
     expect(form.to.value).toBe('PAINTING')
   })
 
-  it('follows a reload that emptied the chosen stage, keeping the typed number', async () => {
-    const source = ref(counts({ IN_BOX: 3, BUILDING: 1 }))
-    const form = useMoveForm(source, 'IN_BOX')
-    form.qtyText.value = '2'
-    source.value = counts({ BUILDING: 4 })
-    await nextTick()
-    expect(form.from.value).toBe('BUILDING')
-    expect(form.available.value).toBe(4)
-    expect(form.qtyText.value).toBe('2')
-  })
-
-  it('keeps a submitted "from" that a conflict emptied, showing 0 available there', async () => {
+  it('keeps the chosen stage when a move empties it, says so and cannot submit', async () => {
     const source = ref(counts({ IN_BOX: 3, BUILDING: 1 }))
     const form = useMoveForm(source, 'IN_BOX')
     form.qtyText.value = '3'
-    form.keepFrom()
+    expect(form.fromEmpty.value).toBe(false)
     source.value = counts({ BUILDING: 4 })
     await nextTick()
     expect(form.from.value).toBe('IN_BOX')
     expect(form.fromOptions.value).toEqual(['IN_BOX', 'BUILDING'])
     expect(form.available.value).toBe(0)
+    expect(form.fromEmpty.value).toBe(true)
+    expect(form.othersLeft.value).toBe(true)
+    expect(form.qtyInvalid.value).toBe(false)
     expect(form.canSubmit.value).toBe(false)
+    expect(form.request()).toBeNull()
     // Picking another stage lets the empty one go.
     form.from.value = 'BUILDING'
     await nextTick()
     expect(form.fromOptions.value).toEqual(['BUILDING'])
     expect(form.available.value).toBe(4)
+    expect(form.fromEmpty.value).toBe(false)
+  })
+
+  it('says when no other stage is left to move from', async () => {
+    const source = ref(counts({ PAINTING: 2, DONE: 1 }))
+    const form = useMoveForm(source)
+    source.value = counts({ DONE: 3 })
+    await nextTick()
+    expect(form.from.value).toBe('PAINTING')
+    expect(form.fromEmpty.value).toBe(true)
+    expect(form.othersLeft.value).toBe(false)
+  })
+
+  it('chooses a stage once miniatures arrive in an empty form', async () => {
+    const source = ref(counts({ DONE: 3 }))
+    const form = useMoveForm(source)
+    expect(form.from.value).toBeNull()
+    source.value = counts({ PRIMING: 2, DONE: 3 })
+    await nextTick()
+    expect(form.from.value).toBe('PRIMING')
+    expect(form.to.value).toBe('PAINTING')
   })
 
   it('honours a preferred starting stage', () => {

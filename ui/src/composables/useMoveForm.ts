@@ -14,11 +14,11 @@ export function movableStages(counts: Counts, kept: Stage | null = null): Stage[
 }
 
 export function useMoveForm(counts: Ref<Counts>, preferredFrom?: Stage) {
-  // A submitted "from" stays selectable after a conflict empties it, so the form does not
-  // silently switch stages under the user's error message.
-  const kept = ref<Stage | null>(null)
-  const fromOptions = computed(() => movableStages(counts.value, kept.value))
+  // The chosen "from" stays chosen when a move (here, or in another window) empties it: the form
+  // says so and cannot submit, and never switches to a stage the user did not pick. The empty
+  // stage leaves the list once the user picks another.
   const from = ref<Stage | null>(null)
+  const fromOptions = computed(() => movableStages(counts.value, from.value))
   const to = ref<Stage | null>(null)
   const qtyText = ref('1')
 
@@ -27,11 +27,14 @@ export function useMoveForm(counts: Ref<Counts>, preferredFrom?: Stage) {
   const qty = computed(() => parseQty(qtyText.value, available.value))
   const qtyInvalid = computed(() => available.value > 0 && qty.value === null)
   const canSubmit = computed(() => available.value > 0 && qty.value !== null && to.value !== null)
+  /** The chosen stage has run empty; `othersLeft` says whether another stage could be chosen. */
+  const fromEmpty = computed(() => from.value !== null && available.value === 0)
+  const othersLeft = computed(() => movableStages(counts.value).length > 0)
 
-  // Keep the choice when it is still possible; otherwise fall back to the first sensible one.
+  // The first choice only: afterwards "from" changes when the user changes it.
   function settle(): void {
     const options = fromOptions.value
-    if (!from.value || !options.includes(from.value)) {
+    if (!from.value) {
       from.value =
         preferredFrom && options.includes(preferredFrom) ? preferredFrom : (options[0] ?? null)
     }
@@ -39,18 +42,6 @@ export function useMoveForm(counts: Ref<Counts>, preferredFrom?: Stage) {
   }
 
   watch([fromOptions, from], settle, { immediate: true })
-  watch(from, (stage) => {
-    if (stage !== kept.value) kept.value = null
-  })
-
-  /** Hold on to the current "from" until the user picks another one. */
-  function keepFrom(): void {
-    kept.value = from.value
-  }
-
-  function releaseFrom(): void {
-    kept.value = null
-  }
 
   function request() {
     if (!canSubmit.value || !from.value || !to.value || qty.value === null) return null
@@ -67,8 +58,8 @@ export function useMoveForm(counts: Ref<Counts>, preferredFrom?: Stage) {
     qty,
     qtyInvalid,
     canSubmit,
+    fromEmpty,
+    othersLeft,
     request,
-    keepFrom,
-    releaseFrom,
   }
 }

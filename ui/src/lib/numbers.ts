@@ -7,3 +7,8 @@ export function parseCount(text: string, min = 0, max = MAX_COUNT): number | nul
   const value = Number(trimmed)
   return value >= min && value <= max ? value : null
 }
+
+/** A count as the user's language writes it: 1,000,000 in English, 1 000 000 in Russian. */
+export function formatCount(value: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value)
+}
