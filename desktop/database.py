@@ -37,14 +37,20 @@ CREATE_DATABASE = (
 # Names are compared by the app's own key, so the cluster gains nothing from the user's locale,
 # which may not even be installed (initdb then stops): "C" exists everywhere.
 FIXED_LOCALE = {"LC_ALL": "C", "LC_MESSAGES": "C", "LANG": "C"}
-# PostgreSQL's own log, in pgdata/log: one file per weekday, emptied when its day comes again.
+# PostgreSQL's own log, in pgdata/log: a new file every day and whenever one reaches
+# LOG_FILE_SIZE, named by the time it was begun, so that a size-driven rotation starts a new
+# file (PostgreSQL appends, never truncates, when one reopens a name: so a file passes the cap
+# only by what more than LOG_FILE_SIZE a second writes). The app keeps the newest LOG_FILES_KEPT
+# (prune_logs): the folder stays under about LOG_FILES_KEPT * LOG_FILE_SIZE.
+LOG_FILE_SIZE = "10MB"
+LOG_FILES_KEPT = 8
 SERVER_SETTINGS = {
     "logging_collector": "on",
     "log_directory": "log",
-    "log_filename": "postgresql-%a.log",
+    "log_filename": "postgresql-%Y-%m-%d_%H%M%S.log",
     "log_rotation_age": "1d",
-    "log_rotation_size": "0",
-    "log_truncate_on_rotation": "on",
+    "log_rotation_size": LOG_FILE_SIZE,
+    "log_truncate_on_rotation": "off",
     # The fixed locale also for a cluster made by an earlier version in the user's locale;
     # messages in English are what the supervisor reads ("No space left on device").
     "lc_messages": "C",
@@ -192,10 +198,19 @@ class EmbeddedCluster:
                 return True
         except OSError:
             pass
-        logs = sorted((self.pgdata / "log").glob("postgresql-*.log"), key=_mtime)
-        recent = [_tail(path) for path in [*logs[-1:], self.pgdata / STARTUP_LOG]]
+        recent = [_tail(path) for path in [*self._logs()[-1:], self.pgdata / STARTUP_LOG]]
         since_ready = [text.rsplit("ready to accept connections", 1)[-1] for text in recent]
         return any("No space left on device" in text for text in since_ready)
+
+    def prune_logs(self) -> None:
+        """Removes all but the newest LOG_FILES_KEPT of the server's log files."""
+        for old in self._logs()[:-LOG_FILES_KEPT]:
+            with suppress(OSError):  # Windows: a file the server still holds open
+                old.unlink()
+
+    def _logs(self) -> list[Path]:
+        """The server's log files, oldest first (also those of earlier versions' naming)."""
+        return sorted((self.pgdata / "log").glob("postgresql-*.log"), key=_mtime)
 
     # --- steps -------------------------------------------------------------------------
 
@@ -227,6 +242,7 @@ class EmbeddedCluster:
         if (self.pgdata / "log").is_file():
             (self.pgdata / "log").unlink()
         (self.pgdata / ".handle_pids.json").unlink(missing_ok=True)
+        self.prune_logs()
 
     def _initdb(self, bin_path: Path) -> None:
         """Made aside and moved into place: a first start cut short leaves no half cluster."""
@@ -313,8 +329,7 @@ class EmbeddedCluster:
         result = self._run(command, timeout=START_TIMEOUT_S + 30)
         info = Postmaster.read(self.pgdata)
         if result.returncode != 0 or info is None or info.status != "ready":
-            logs = sorted((self.pgdata / "log").glob("postgresql-*.log"), key=_mtime)
-            said = "".join(_tail(path, 2000) for path in [startup_log, *logs[-1:]])
+            said = "".join(_tail(path, 2000) for path in [startup_log, *self._logs()[-1:]])
             raise ClusterFailed(f"PostgreSQL did not start: {result.stdout}\n{said}")
         self._postmaster = psutil.Process(info.pid)
 

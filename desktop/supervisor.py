@@ -3,10 +3,12 @@
 Its server may die (killed, out of memory) or shut itself down (a PANIC whose recovery could not
 write to a full disk). The supervisor notices and starts it again; PostgreSQL's crash recovery
 keeps every committed change. Meanwhile the app answers 503, with the reason when it is known.
+It also keeps the server's log folder bounded (EmbeddedCluster.prune_logs).
 """
 
 import logging
 import threading
+import time
 from types import TracebackType
 
 from desktop.database import EmbeddedCluster
@@ -15,6 +17,7 @@ log = logging.getLogger(__name__)
 
 DISK_FULL = "disk_full"
 CHECK_EVERY_S = 0.25
+PRUNE_LOGS_EVERY_S = 10.0
 # Waits between failed starts; the last one repeats until a start works (space freed, say).
 RETRY_AFTER_S = (0.5, 1.0, 2.0, 3.0)
 
@@ -44,9 +47,13 @@ class Supervisor:
         self._thread.join()
 
     def _watch(self) -> None:
+        pruned_at = time.monotonic()
         while not self._stopping.wait(CHECK_EVERY_S):
             if not self._cluster.running():
                 self._restart()
+            if time.monotonic() - pruned_at > PRUNE_LOGS_EVERY_S:
+                self._cluster.prune_logs()
+                pruned_at = time.monotonic()
 
     def _restart(self) -> None:
         log.warning("the embedded PostgreSQL has stopped; starting it again")

@@ -13,7 +13,13 @@ import psutil
 import psycopg
 import pytest
 
-from desktop.database import APP_DATABASE, Postmaster, cluster_processes, postgres_pids
+from desktop.database import (
+    APP_DATABASE,
+    LOG_FILES_KEPT,
+    Postmaster,
+    cluster_processes,
+    postgres_pids,
+)
 from tests.desktop.conftest import free_port, wait_until
 from tests.resilience.workload import Ledger, check_invariants, create_types, movers
 
@@ -21,6 +27,7 @@ pytestmark = pytest.mark.slow
 
 LONG_QUERY = "SELECT count(*) FROM generate_series(1, 10000000000)"
 UNAVAILABLE = {"code": "ERR_DATABASE_UNAVAILABLE", "params": {}}
+LOG_FILE_BYTES = 10 * 1024 * 1024  # desktop.database.LOG_FILE_SIZE
 
 
 def statuses_until_back(client: httpx.Client, timeout: float = 120.0) -> list[int]:
@@ -164,10 +171,50 @@ def test_log_and_leftovers_stay_bounded(start_launcher, launch_dir: Path) -> Non
         )
     assert settings == {
         "logging_collector": "on",
-        "log_truncate_on_rotation": "on",
-        "log_filename": "postgresql-%a.log",
+        "log_truncate_on_rotation": "off",
+        "log_filename": "postgresql-%Y-%m-%d_%H%M%S.log",
     }
     assert again.terminate(timeout=60) == 0
+
+
+def test_the_servers_log_is_capped_per_file_and_in_all(start_launcher, launch_dir: Path) -> None:
+    pgdata = launch_dir / "pgdata"
+    launcher = start_launcher(["--headless", "--port", str(free_port())])
+    launcher.wait_for_url()
+    with psycopg.connect(cluster_url(pgdata), autocommit=True) as conn:
+        in_force = dict(
+            conn.execute(
+                "SELECT name, setting || coalesce(unit, '') FROM pg_settings WHERE name IN "
+                "('log_rotation_size', 'log_rotation_age', 'log_filename')"
+            ).fetchall()
+        )
+        assert in_force == {
+            "log_rotation_size": "10240kB",
+            "log_rotation_age": "1440min",
+            "log_filename": "postgresql-%Y-%m-%d_%H%M%S.log",
+        }
+        # Far more than the folder may hold, as a server that logs a lot (errors in a loop).
+        # A second apart, as file names count seconds: within one, a rotation reopens its file.
+        for _ in range(15):
+            conn.execute(
+                "DO $$ BEGIN FOR i IN 1..900 LOOP RAISE LOG '%', repeat('x', 8000); END LOOP;"
+                " PERFORM pg_sleep(1.1); END $$"
+            )
+    folder = pgdata / "log"
+    file_cap = LOG_FILE_BYTES + 64 * 1024  # the cap is checked after each message is written
+
+    def sizes() -> list[int]:
+        return [path.stat().st_size for path in folder.glob("postgresql-*.log")]
+
+    assert wait_until(lambda: len(sizes()) == LOG_FILES_KEPT, timeout=120), sizes()
+    assert all(size <= file_cap for size in sizes()), sizes()
+    assert sum(sizes()) <= LOG_FILES_KEPT * file_cap
+    # The newest file is the one being written: the server keeps logging after the pruning.
+    with psycopg.connect(cluster_url(pgdata), autocommit=True) as conn:
+        conn.execute("DO $$ BEGIN RAISE LOG 'still logging'; END $$")
+    newest = max(folder.glob("postgresql-*.log"), key=lambda path: path.stat().st_mtime)
+    assert wait_until(lambda: b"still logging" in newest.read_bytes(), timeout=60)
+    assert launcher.terminate(timeout=60) == 0
 
 
 def test_first_start_with_a_locale_that_is_not_installed(
