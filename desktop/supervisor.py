@@ -11,7 +11,7 @@ import threading
 import time
 from types import TracebackType
 
-from desktop.database import EmbeddedCluster
+from desktop.database import EmbeddedCluster, StartCancelled
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,10 @@ class Supervisor:
         while not self._stopping.is_set():
             self._reason = DISK_FULL if self._cluster.out_of_space() else None
             try:
-                self._cluster.start()
+                self._cluster.start(cancelled=self._stopping.is_set)
+            except StartCancelled:
+                log.info("the restart of PostgreSQL was cut short: the app is stopping")
+                return
             except Exception as error:  # whatever it was, try again: supervision must go on
                 self._reason = DISK_FULL if self._cluster.out_of_space() else None
                 log.warning("PostgreSQL did not start again (%s): %s", self._reason, error)

@@ -20,6 +20,7 @@ from desktop.database import (
     cluster_processes,
     postgres_pids,
 )
+from desktop.logs import LOG_NAME
 from tests.desktop.conftest import free_port, wait_until
 from tests.resilience.workload import Ledger, check_invariants, create_types, movers
 
@@ -232,3 +233,69 @@ def test_first_start_with_a_locale_that_is_not_installed(
         locale = "SELECT datcollate, datctype FROM pg_database WHERE datname = 'postgres'"
         assert conn.execute(locale).fetchone() == ("C", "C")
     assert launcher.terminate(timeout=60) == 0
+
+
+def recovering(pgdata: Path, killed: int) -> psutil.Process | None:
+    """The startup process of a new server replaying the WAL after a crash, if there is one."""
+    for process in cluster_processes(pgdata):
+        try:
+            if process.ppid() != killed and "startup" in " ".join(process.cmdline()):
+                return process
+        except psutil.Error:
+            continue
+    return None
+
+
+def test_a_stop_during_a_restart_cuts_it_short(start_launcher, launch_dir: Path) -> None:
+    """The postmaster is killed and its restart is slow (crash recovery of a large change on a
+    slow disk, played here by pausing the recovery): a stop must not wait for that start to
+    finish. It shuts the starting server down, and leaves nothing running and the data whole."""
+    pgdata = launch_dir / "pgdata"
+    launcher = start_launcher(["--headless", "--port", str(free_port())])
+    url = launcher.wait_for_url()
+    with httpx.Client(base_url=url, timeout=30.0) as client:
+        create_types(client, ["Orks", "Некроны"], in_box=12)
+    startup = None
+    for _ in range(3):  # caught while it replays; a recovery quicker than the catch goes again
+        with psycopg.connect(cluster_url(pgdata), autocommit=True) as conn:
+            conn.execute(  # WAL that the restart has to replay
+                "CREATE TABLE IF NOT EXISTS ballast (pad text);"
+                "INSERT INTO ballast SELECT repeat('x', 200) FROM generate_series(1, 500000)"
+            )
+        killed = postgres_pids(pgdata)[0]
+        psutil.Process(killed).kill()
+        deadline = time.monotonic() + 60
+        while startup is None and time.monotonic() < deadline:
+            startup = recovering(pgdata, killed)
+            ready = Postmaster.read(pgdata)
+            if ready is not None and ready.pid != killed and ready.status == "ready":
+                break
+        if startup is not None:
+            with suppress(psutil.Error):
+                startup.suspend()
+            break
+        assert wait_until(lambda: len(postgres_pids(pgdata)) == 1, timeout=60)
+    assert startup is not None, "crash recovery was never caught under way"
+    try:
+        launcher.process.send_signal(signal.SIGTERM)
+        # The stop asks the starting server to shut down rather than waiting for its start
+        # (which would take until pg_ctl gives up, minutes later).
+        assert wait_until(lambda: shutdown_requested(pgdata), timeout=60)
+    finally:
+        with suppress(psutil.Error):
+            startup.resume()
+    assert launcher.process.wait(60) == 0
+    assert cluster_processes(pgdata) == []
+    assert "restart of PostgreSQL was cut short" in (launch_dir / "logs" / LOG_NAME).read_text()
+
+    again = start_launcher(["--headless", "--port", str(free_port())])
+    with httpx.Client(base_url=again.wait_for_url(timeout=120), timeout=30.0) as client:
+        names = [kind["name"] for kind in client.get("/api/v1/types").json()]
+        assert names == ["Orks", "Некроны"]
+    assert again.terminate(timeout=60) == 0
+    assert cluster_processes(pgdata) == []
+
+
+def shutdown_requested(pgdata: Path) -> bool:
+    logs = sorted((pgdata / "log").glob("postgresql-*.log"), key=lambda path: path.stat().st_mtime)
+    return any(b"received fast shutdown request" in path.read_bytes() for path in logs[-2:])
