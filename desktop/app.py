@@ -193,7 +193,7 @@ def _probe_hooks() -> tuple["ChooseFile | None", "OnShown | None"]:
     from desktop.probe import Probe
 
     hooks = Probe(Path(probe))
-    return hooks.choose_file, hooks.run
+    return None if hooks.config.get("real_dialogs") else hooks.choose_file, hooks.run
 
 
 def serve(settings: Settings, args: argparse.Namespace, lock: InstanceLock) -> int:

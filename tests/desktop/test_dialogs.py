@@ -1,6 +1,8 @@
 """Where the backup dialogs open, and Qt's save dialog with the JSON filter."""
 
 import json
+import os
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from desktop.dialogs import JSON_FILTER, DialogFolder, _qt_save_asker, backup_save_dialog
+from tests.desktop.test_window import window_env
+from tests.xvfb import virtual_display
 
 
 @pytest.fixture
@@ -123,3 +127,54 @@ def test_the_save_dialog_answers_a_caller_on_another_thread(qt_app: object, tmp_
     QApplication.exec()  # may also end as the dialog, its last window, closes
     worker.join(10)
     assert answers == [str(tmp_path / "backup.json")]
+
+
+def answer_dialog(display: str, title: str, typed: str) -> None:
+    """Types into the system dialog as a user would (its file name field has the focus)."""
+    try:
+        found = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", f"^{title}$"],
+            env={**os.environ, "DISPLAY": display},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"no dialog {title!r} was shown on the window's display {display}")
+    dialog = found.stdout.split()[0]
+    for command in (
+        ["windowfocus", "--sync", dialog],
+        ["type", "--delay", "20", typed],
+        ["key", "Return"],
+    ):
+        subprocess.run(["xdotool", *command], env={**os.environ, "DISPLAY": display}, check=True)
+
+
+def test_the_real_dialogs_start_in_documents_then_where_the_user_went(
+    start_launcher, launcher_env: dict[str, str], launch_dir: Path, home: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    old = elsewhere / "old.json"
+    old.write_text('{"format": "miniatures-tracker", "version": 1, "types": []}')
+    probe = {
+        "wait_for_text": "",
+        "real_dialogs": True,
+        "calls": ["save_backup", "open_backup", "save_backup"],
+        "result": str(tmp_path / "result.json"),
+    }
+    with virtual_display() as display:
+        env = {**window_env(launcher_env, display, probe, tmp_path), "HOME": str(home)}
+        env["XDG_CONFIG_HOME"] = str(home / ".config")
+        window = start_launcher([], env)
+        answer_dialog(display, "Save file", "first.json")  # the suggested name is selected
+        answer_dialog(display, "Open file", str(old))
+        answer_dialog(display, "Save file", "second")
+        assert window.process.wait(90) == 0
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert result["calls"] == [
+        {"path": str(home / "Documents" / "first.json")},
+        {"name": "old.json", "text": old.read_text()},
+        {"path": str(elsewhere / "second.json")},
+    ]
+    assert DialogFolder(launch_dir / "dialogs.json").start() == elsewhere  # for the next run

@@ -34,8 +34,11 @@ def window_env(
 ) -> dict[str, str]:
     probe_file = folder / "probe.json"
     probe_file.write_text(json.dumps(probe))
+    # The window and its dialogs go on that display: a QT_QPA_PLATFORM left in the test's own
+    # environment (the offscreen dialog tests set one) would put them where no user sees them.
+    env = {key: value for key, value in launcher_env.items() if key != "QT_QPA_PLATFORM"}
     return {
-        **launcher_env,
+        **env,
         "DISPLAY": display,
         "QTWEBENGINE_DISABLE_SANDBOX": "1",
         "MINIATURES_DESKTOP_PROBE": str(probe_file),
