@@ -9,6 +9,10 @@ keeps another database, or a new cluster that happens to reach the same transact
 being served this one's answer. A transaction that has itself written sees its own changes,
 which the snapshot does not show: it never reads or fills the cache.
 
+The database's identity is read once per connection, which stays with one database for its
+whole life (the pool's `info` for a connection is cleared when the connection is replaced):
+a request reads only the snapshot.
+
 It earns its place on the app's most frequent request, the whole list on every focus of the
 window: a hit costs one round trip, about the `/health` floor, instead of the query and its
 serialisation (see tests/benchmarks/RESULTS.md).
@@ -19,14 +23,24 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-_KEY = text(
+_IDENTITY = text(
     """
     SELECT (SELECT system_identifier FROM pg_control_system()),
-           (SELECT oid FROM pg_database WHERE datname = current_database()),
-           pg_current_snapshot()::text,
-           pg_current_xact_id_if_assigned() IS NOT NULL
+           (SELECT oid FROM pg_database WHERE datname = current_database())
     """
 )
+_SNAPSHOT = text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NOT NULL")
+_INFO_KEY = "miniatures.database_identity"
+
+
+def _database_identity(session: Session) -> tuple[int, int]:
+    """The cluster's system identifier and the database's oid, as read by this connection."""
+    info = session.connection().info
+    identity: tuple[int, int] | None = info.get(_INFO_KEY)
+    if identity is None:
+        cluster, database = session.execute(_IDENTITY).one()
+        identity = info[_INFO_KEY] = (cluster, database)
+    return identity
 
 
 class SnapshotCache:
@@ -36,7 +50,8 @@ class SnapshotCache:
         self._entry: tuple[tuple[int, int, str], bytes] | None = None
 
     def get(self, session: Session, build: Callable[[], bytes]) -> bytes:
-        cluster, database, snapshot, wrote = session.execute(_KEY).one()
+        cluster, database = _database_identity(session)
+        snapshot, wrote = session.execute(_SNAPSHOT).one()
         if wrote:
             return build()
         key = (cluster, database, snapshot)

@@ -1,11 +1,11 @@
 """Miniature types: list, create, read, rename, delete."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Integer, bindparam, column, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,59 +32,63 @@ def type_answer(type_id: int, name: str, created_at: datetime, counts: dict[str,
 
 # Statements on the tables' columns: plain Core, whose rows skip the ORM's loading.
 _types = MiniatureType.__table__.c
-_counts = StageCount.__table__.c
 
-# The five counts of each type as columns, one row per type: pivoted before any join.
+# The five counts of each type as columns, one row per type: pivoted before any join. Written
+# as SQL so that the stage names are part of the statement, not bound parameters: bound, they
+# made PostgreSQL plan the prepared statement again on every run (tests/benchmarks/RESULTS.md).
 TYPE_COUNTS = (
-    select(
-        _counts.type_id,
-        *(
-            func.coalesce(func.sum(_counts.count).filter(_counts.stage == stage), 0).label(stage)
-            for stage in STAGE_NAMES
-        ),
+    text(
+        """
+        SELECT type_id,
+               coalesce(sum(count) FILTER (WHERE stage = 'IN_BOX'), 0) AS "IN_BOX",
+               coalesce(sum(count) FILTER (WHERE stage = 'BUILDING'), 0) AS "BUILDING",
+               coalesce(sum(count) FILTER (WHERE stage = 'PRIMING'), 0) AS "PRIMING",
+               coalesce(sum(count) FILTER (WHERE stage = 'PAINTING'), 0) AS "PAINTING",
+               coalesce(sum(count) FILTER (WHERE stage = 'DONE'), 0) AS "DONE"
+        FROM stage_counts GROUP BY type_id
+        """
     )
-    .group_by(_counts.type_id)
+    .columns(column("type_id", Integer), *(column(stage, Integer) for stage in STAGE_NAMES))
     .subquery("counts")
 )
 
-# In name-key order: byte order of the Python-made key, the same on every PostgreSQL.
+# In name-key order: byte order of the Python-made key, the same on every PostgreSQL. Built
+# once with named parameters, so a request neither builds a statement nor its cache key.
 _TYPES = (
     select(_types.id, _types.name, _types.created_at, *(TYPE_COUNTS.c[s] for s in STAGE_NAMES))
     .join(TYPE_COUNTS, TYPE_COUNTS.c.type_id == _types.id)
     .order_by(_types.name_key.collate("C"), _types.name.collate("C"))
 )
+_ONE_TYPE = _TYPES.where(_types.id == bindparam("type_id"))
+_MATCHING_TYPES = _TYPES.where(_types.name_key.like(bindparam("pattern")))
 
 
-def _like_literal(text: str) -> str:
-    """A LIKE pattern matching text as a substring: % and _ typed by the user match themselves."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _like_literal(typed: str) -> str:
+    """A LIKE pattern matching typed text as a substring: % and _ in it match themselves."""
+    escaped = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def load_types(
-    session: Session, *, type_id: int | None = None, q: str | None = None
-) -> list[TypeOut]:
-    """The wire shape of the chosen types (all of them by default), sorted by name key."""
-    if q and "\x00" in q:
-        return []  # no name holds a NUL (PostgreSQL text cannot), so nothing matches
-    statement = _TYPES
-    if type_id is not None:
-        statement = statement.where(_types.id == type_id)
-    if q:
-        statement = statement.where(_types.name_key.like(_like_literal(name_key(q))))
-    # .all(): the rows in one go, much cheaper than iterating the result row by row.
+def _answers(rows: Iterable[Sequence[Any]]) -> list[TypeOut]:
     return [
         type_answer(row[0], row[1], row[2], dict(zip(STAGE_NAMES, row[3:], strict=True)))
-        for row in session.execute(statement).all()
+        for row in rows
     ]
 
 
 def list_types(*, session: Session, q: str | None = None) -> list[TypeOut]:
-    return load_types(session, q=q)
+    """The wire shape of the types (those whose name key holds q's), sorted by name key."""
+    # .all(): the rows in one go, much cheaper than iterating the result row by row.
+    if not q:
+        return _answers(session.execute(_TYPES).all())
+    if "\x00" in q:
+        return []  # no name holds a NUL (PostgreSQL text cannot), so nothing matches
+    pattern = _like_literal(name_key(q))
+    return _answers(session.execute(_MATCHING_TYPES, {"pattern": pattern}).all())
 
 
 def get_type(*, session: Session, type_id: int) -> TypeOut:
-    found = load_types(session, type_id=type_id)
+    found = _answers(session.execute(_ONE_TYPE, {"type_id": type_id}).all())
     if not found:
         raise errors.TypeNotFound()
     return found[0]
