@@ -10,8 +10,8 @@ being served this one's answer. A transaction that has itself written sees its o
 which the snapshot does not show: it never reads or fills the cache.
 
 The database's identity is read once per connection, which stays with one database for its
-whole life (the pool's `info` for a connection is cleared when the connection is replaced):
-a request reads only the snapshot.
+whole life (SQLAlchemy clears a connection's `info` when it replaces the connection): a
+request reads the snapshot alone.
 
 It earns its place on the app's most frequent request, the whole list on every focus of the
 window: a hit costs one round trip, about the `/health` floor, instead of the query and its
@@ -23,24 +23,30 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-_IDENTITY = text(
+# The first request on a connection reads the database's identity with the snapshot; the
+# connection keeps it, and later requests read the snapshot alone (one round trip either way).
+_SNAPSHOT = text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NOT NULL")
+_SNAPSHOT_AND_IDENTITY = text(
     """
-    SELECT (SELECT system_identifier FROM pg_control_system()),
+    SELECT pg_current_snapshot()::text,
+           pg_current_xact_id_if_assigned() IS NOT NULL,
+           (SELECT system_identifier FROM pg_control_system()),
            (SELECT oid FROM pg_database WHERE datname = current_database())
     """
 )
-_SNAPSHOT = text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NOT NULL")
-_INFO_KEY = "miniatures.database_identity"
+_IDENTITY = "miniatures.database_identity"
 
 
-def _database_identity(session: Session) -> tuple[int, int]:
-    """The cluster's system identifier and the database's oid, as read by this connection."""
+def _read_key(session: Session) -> tuple[tuple[int, int, str], bool]:
+    """The key (cluster, database, snapshot), and whether this transaction has written."""
     info = session.connection().info
-    identity: tuple[int, int] | None = info.get(_INFO_KEY)
+    identity: tuple[int, int] | None = info.get(_IDENTITY)
     if identity is None:
-        cluster, database = session.execute(_IDENTITY).one()
-        identity = info[_INFO_KEY] = (cluster, database)
-    return identity
+        snapshot, wrote, cluster, database = session.execute(_SNAPSHOT_AND_IDENTITY).one()
+        identity = info[_IDENTITY] = (cluster, database)
+    else:
+        snapshot, wrote = session.execute(_SNAPSHOT).one()
+    return (*identity, snapshot), wrote
 
 
 class SnapshotCache:
@@ -50,11 +56,9 @@ class SnapshotCache:
         self._entry: tuple[tuple[int, int, str], bytes] | None = None
 
     def get(self, session: Session, build: Callable[[], bytes]) -> bytes:
-        cluster, database = _database_identity(session)
-        snapshot, wrote = session.execute(_SNAPSHOT).one()
+        key, wrote = _read_key(session)
         if wrote:
             return build()
-        key = (cluster, database, snapshot)
         entry = self._entry
         if entry is not None and entry[0] == key:
             return entry[1]

@@ -6,7 +6,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from backend.db import make_engine, make_session_factory, upgrade_database
+from backend.main import create_app
+from backend.settings import Settings
 from tests.backend.core_api import API, recorded_statements
+from tests.conftest import BASE_URL
 
 
 def counts(client: TestClient) -> dict[str, int]:
@@ -74,3 +77,28 @@ def test_another_database_never_gets_this_ones_list(
         assert counts(committed_client) == {"Tau": 0}
     finally:
         other.dispose()
+
+
+def test_each_connection_reads_the_database_identity_once(
+    committed_client: TestClient, pg_url: str, settings: Settings
+) -> None:
+    """Later requests on a connection read the snapshot alone; a new connection (after the
+    database restarted, say) reads the identity again."""
+    committed_client.post(f"{API}/types", json={"name": "Orks", "counts": {"IN_BOX": 3}})
+    one_connection = make_engine(pg_url, pool_size=1, max_overflow=0)
+    app = create_app(settings, engine=one_connection, daily_copies=False)
+    try:
+        with TestClient(app, base_url=BASE_URL) as client:
+
+            def key_statements() -> list[str]:
+                with recorded_statements(one_connection) as statements:
+                    assert counts(client) == {"Orks": 3}
+                return [s for s in statements if "pg_current_snapshot" in s]
+
+            first, again = key_statements(), key_statements()
+            assert "pg_control_system" in first[0]
+            assert "pg_control_system" not in again[0]
+            one_connection.dispose()  # every connection replaced
+            assert "pg_control_system" in key_statements()[0]
+    finally:
+        one_connection.dispose()
