@@ -14,7 +14,9 @@ export function installRouteFocus(router: Router): void {
     if (failure || from === START_LOCATION || to.path === from.path) return
     const before = document.activeElement
     void whenPresent(PAGE_FOCUS_SELECTOR).then((target) => {
-      if (!target) return
+      // A dialog still open (an import that went back to the collection) keeps the focus; the
+      // page behind it is inert until it closes, and the dialog gives the focus back then.
+      if (!target || document.querySelector('dialog[open]')) return
       const now = document.activeElement
       // The user has moved on by themselves (e.g. tabbed into the page while it loaded).
       if (now && now !== before && now !== document.body && document.contains(now)) return
