@@ -172,3 +172,30 @@ def test_every_quantity_field_says_which_numbers_it_takes(
     expect(move).to_have_accessible_description(
         f"{text['available'].format(n=3)} {text['qty_invalid'].format(min=1, max=3)}"
     )
+
+
+def test_type_page_buttons_keep_the_focus(ui: Page, api: httpx.Client, lang: str) -> None:
+    kit = create_type(api, "Necrons", IN_BOX=1)
+    ui.goto(f"/types/{kit['id']}")
+    # Each button pressed from the keyboard keeps the focus while its request runs and after,
+    # also when it then has nothing left to do (the stage is empty, the name is the same).
+    move = ui.get_by_test_id("move-submit")
+    move.focus()
+    ui.keyboard.press("Enter")
+    expect(ui.get_by_test_id("type-count-BUILDING")).to_have_text("1")
+    expect(move).to_be_focused()
+    expect(move).to_be_disabled()
+
+    add = ui.get_by_test_id("add-submit")
+    add.focus()
+    ui.keyboard.press("Space")
+    expect(ui.get_by_test_id("type-count-IN_BOX")).to_have_text("1")
+    expect(add).to_be_focused()
+
+    ui.get_by_test_id("rename-input").fill("Necron Warriors")
+    rename = ui.get_by_test_id("rename-submit")
+    rename.focus()
+    ui.keyboard.press("Enter")
+    expect(ui.get_by_test_id("type-title")).to_have_text("Necron Warriors")
+    expect(rename).to_be_focused()
+    expect(rename).to_be_disabled()
