@@ -1,15 +1,15 @@
 """Request-scoped dependencies: one session and one transaction per request."""
 
 import logging
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import AsyncExitStack
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from backend.db import ATTEMPTS, is_retryable
 from backend.services.copies import BackupStore
@@ -22,41 +22,52 @@ log = logging.getLogger("miniatures")
 MAX_ID = 2**31 - 1
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's transaction: committed when the route returns, rolled back if it raises.
-
-    Scoped to the route function, so the commit happens before the response is sent.
-    """
-    with request.app.state.session_factory() as session, session.begin():
-        yield session
+def get_session(request: Request) -> Session:
+    """The request's session, inside the transaction its TransactionRoute began."""
+    session = getattr(request.state, "session", None)
+    if not isinstance(session, Session):
+        raise RuntimeError("a route that reaches the database must use TransactionRoute")
+    return session
 
 
 class TransactionRoute(APIRoute):
-    """A route whose transaction runs again when it lost a race with another one (a deadlock
-    or a serialization failure), up to ATTEMPTS times in all; the body is read only once.
+    """A route that runs in one transaction, and runs again when it lost a race with another
+    one (a deadlock or a serialization failure), up to ATTEMPTS times in all.
 
-    Each attempt gets its own function-scoped dependencies (FastAPI keeps them on the
-    scope's `fastapi_function_astack`), so its session commits, or rolls back, before the
-    next attempt begins.
+    The route owns the transaction, not a dependency: each attempt has its own session, begun
+    before the handler and committed (or rolled back) when it returns, before the response is
+    sent. The body is read once (the request keeps it).
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def with_retries(request: Request) -> Response:
+            sessions: sessionmaker[Session] = request.app.state.session_factory
             attempt = 1
             while True:
+                session = sessions()
+                request.state.session = session
                 try:
-                    async with AsyncExitStack() as function_scope:
-                        request.scope["fastapi_function_astack"] = function_scope
-                        return await handler(request)
+                    response = await handler(request)
+                    await run_in_threadpool(_end, session, commit=True)
+                    return response
                 except Exception as error:
+                    await run_in_threadpool(_end, session, commit=False)  # before any retry
                     if attempt == ATTEMPTS or not is_retryable(error):
                         raise
                     log.info("transaction retried after a conflict (attempt %d)", attempt)
                     attempt += 1
 
         return with_retries
+
+
+def _end(session: Session, *, commit: bool) -> None:
+    """Commits the session's transaction, or not; closing it rolls back what is left and gives
+    its connection back (a broken one too, without raising over the error being answered)."""
+    with session:
+        if commit:
+            session.commit()
 
 
 def get_settings(request: Request) -> Settings:
@@ -74,7 +85,7 @@ def get_backups(request: Request) -> BackupStore:
     return store
 
 
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SessionDep = Annotated[Session, Depends(get_session)]
 TypeListCache = Annotated[SnapshotCache, Depends(get_type_list_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 BackupsDep = Annotated[BackupStore, Depends(get_backups)]

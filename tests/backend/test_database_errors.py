@@ -3,13 +3,16 @@ that lost a race (deadlock, serialization failure) is run again a bounded number
 500; anything else (a statement timeout) 500. The same for every statement, the import's COPY
 included. The failures are real PostgreSQL errors, raised by a trigger on the events table."""
 
+import re
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from starlette.routing import BaseRoute
 
+import backend as backend_package
 from backend.api import api_router
 from backend.api.deps import TransactionRoute
 from backend.db import ATTEMPTS, make_engine, upgrade_database
@@ -187,3 +190,12 @@ def test_every_route_of_the_api_runs_its_transaction_the_same_way() -> None:
     found = list(operations(api_router.routes))
     assert len(found) >= 10
     assert all(isinstance(route, TransactionRoute) for route in found), found
+
+
+def test_the_transaction_relies_on_public_fastapi_only() -> None:
+    """FastAPI's own keys in the request scope ("fastapi_astack", ...) are internals that
+    change between its releases: the app neither reads nor writes any of them."""
+    backend = Path(backend_package.__file__).parent
+    private = re.compile(r"""["']fastapi_\w+["']""")
+    found = [str(path) for path in backend.rglob("*.py") if private.search(path.read_text())]
+    assert found == []
