@@ -7,7 +7,10 @@ against.
 
 The invisible characters are Unicode's Default_Ignorable_Code_Point property and the spaces
 its White_Space property, as the `regex` module's Unicode tables define them (the same names
-that the UI's regular expressions use), not a list of our own.
+that the UI's regular expressions use), not a list of our own. A name is one line of text:
+control characters (general category Cc: U+0000-U+001F, U+007F-U+009F, tabs and line breaks
+among them) are read as spaces, in the stored name as in the key. NUL never gets this far: a
+string holding one is refused as malformed (PostgreSQL text cannot hold it).
 """
 
 import unicodedata
@@ -19,20 +22,23 @@ MAX_NAME_LENGTH = 100
 _EDGE = r"[\p{White_Space}\p{Default_Ignorable_Code_Point}]+"
 _EDGES = regex.compile(rf"^{_EDGE}|{_EDGE}$")
 _IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
-_SPACES = regex.compile(r"\p{White_Space}+")
+_CONTROL = regex.compile(r"\p{Cc}")
+_SPACES = regex.compile(r"[\p{White_Space}\p{Cc}]+")
 
 
 def clean_name(name: str) -> str:
-    """The name as stored and shown: NFC, whitespace and invisible characters trimmed."""
-    return _EDGES.sub("", unicodedata.normalize("NFC", name))
+    """The name as stored and shown: NFC, control characters made spaces, whitespace and
+    invisible characters trimmed."""
+    return _EDGES.sub("", _CONTROL.sub(" ", unicodedata.normalize("NFC", name)))
 
 
 def name_key(name: str) -> str:
     """What a person would call the same name: "ＫＮＩＧＨＴＳ\\u200b " and "knights" share it.
 
-    NFKC, invisible characters removed, whitespace runs one space and trimmed, case-folded,
-    ё read as е. Invisible characters go first so that none can keep two letters from
-    composing; NFKC runs again after case folding, which can leave letters decomposed (ΐ).
+    NFKC, invisible characters removed, runs of whitespace and control characters one space
+    and trimmed, case-folded, ё read as е. Invisible characters go first so that none can keep
+    two letters from composing; NFKC runs again after case folding, which can leave letters
+    decomposed (ΐ).
     """
     text = unicodedata.normalize("NFKC", _IGNORABLE.sub("", name))
     text = unicodedata.normalize("NFKC", text.casefold())

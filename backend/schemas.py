@@ -60,7 +60,7 @@ def _name(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) 
     if not _storable(value):  # a malformed field, not a name
         raise PydanticCustomError("invalid_name", "a name cannot contain NUL")
     name = clean_name(value)
-    if not name_key(name):  # nothing visible: only spaces and invisible characters
+    if not name_key(name):  # nothing visible: only spaces, control and invisible characters
         raise PydanticCustomError("name_required", "a name is required")
     if len(name) > MAX_NAME_LENGTH:
         raise PydanticCustomError(

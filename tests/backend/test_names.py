@@ -66,6 +66,9 @@ def test_stored_name_keeps_inner_invisible_characters_and_is_nfc() -> None:
         ("Strasse", "STRAẞE"),
         ("Fire Warriors", "ﬁre warriors"),
         ("Ёлки", "ЕЛКИ"),
+        ("Orks", "Orks\x07"),
+        ("Blood Angels", "Blood\x1fAngels"),
+        ("Tau", "\x85Tau\x9b"),
     ],
 )
 def test_a_look_alike_name_is_taken_on_create_and_rename(
@@ -81,7 +84,10 @@ def test_a_look_alike_name_is_taken_on_create_and_rename(
 
 @pytest.mark.parametrize(
     "name",
-    ["\u200b", "\ufeff\u00ad", "\u202e", "\u200e\u200f", " \u3164 ", "\u2060\u180e", "\U000e0001"],
+    [
+        *("\u200b", "\ufeff\u00ad", "\u202e", "\u200e\u200f", " \u3164 ", "\u2060\u180e"),
+        *("\U000e0001", "\x07", "\x1c\x1d\x1e\x1f", "\x7f\x80\x9f", "\t\x1b\u200b"),
+    ],
 )
 def test_invisible_only_names_are_required(client: TestClient, name: str) -> None:
     type_id = create_type(client, "Kept", IN_BOX=1)["id"]
@@ -96,6 +102,18 @@ def test_name_is_stored_trimmed_of_invisible_edges_as_typed_inside(client: TestC
     assert created["name"] == "Blood\u00adAngels"
     renamed = client.patch(f"{API}/types/{created['id']}", json={"name": "Ｋｎｉｇｈｔｓ\u200e"})
     assert renamed.json()["name"] == "Ｋｎｉｇｈｔｓ"
+
+
+def test_control_characters_in_a_name_are_stored_as_spaces(client: TestClient) -> None:
+    """A name is one line of text: a bell, a separator, a tab or a line break pasted into it
+    shows as a space, never as an invisible difference between two names."""
+    created = create_type(client, "\x07Blood\x1fAngels\x1c")
+    assert created["name"] == "Blood Angels"
+    renamed = client.patch(f"{API}/types/{created['id']}", json={"name": "Space\tMarines\r\n"})
+    assert renamed.json()["name"] == "Space Marines"
+    assert create_type(client, "\x85Tau\x7fEmpire\x9b")["name"] == "Tau Empire"
+    found = client.get(f"{API}/types", params={"q": "space\x1emarines"}).json()
+    assert [kind["name"] for kind in found] == ["Space Marines"]
 
 
 def test_rename_to_a_look_alike_of_its_own_name_is_allowed(client: TestClient) -> None:
@@ -144,6 +162,31 @@ def test_import_refuses_look_alike_names_within_the_file(client: TestClient) -> 
             },
         )
     assert state(client) == before
+
+
+def test_import_stores_control_characters_as_spaces_and_compares_with_them(
+    client: TestClient,
+) -> None:
+    before = state(client)
+    response = post_import(client, document({"name": "Orks"}, {"name": "Orks\x07"}))
+    assert error(response) == (
+        400,
+        {
+            "code": "ERR_IMPORT_INVALID",
+            "params": {"path": "types[1].name", "rule": "DUPLICATE_NAME"},
+        },
+    )
+    response = post_import(client, document({"name": "Orks"}, {"name": "\x07\x1f"}))
+    assert error(response) == (
+        400,
+        {
+            "code": "ERR_IMPORT_INVALID",
+            "params": {"path": "types[1].name", "rule": "NAME_REQUIRED"},
+        },
+    )
+    assert state(client) == before
+    assert post_import(client, document({"name": "Blood\x1fAngels\n"})).status_code == 200
+    assert [entry["name"] for entry in export(client)["types"]] == ["Blood Angels"]
 
 
 def test_import_refuses_invisible_only_names(client: TestClient) -> None:
@@ -281,3 +324,91 @@ def test_the_longest_key_a_name_can_have_is_stored(client: TestClient) -> None:
     created = create_type(client, "\ufdfa" * 100)
     assert error(client.post(f"{API}/types", json={"name": "\ufdfa" * 100 + "\u200b"})) == TAKEN
     assert client.get(f"{API}/types", params={"q": "\ufdfa"}).json() == [created]
+
+
+# The revision that made control characters spaces: stored names change, and look-alikes that
+# come out of it are told apart as above.
+
+
+def key_of_revision_0003(name: str) -> str:
+    """The key revisions 0002 and 0003 stored: control characters other than whitespace kept."""
+    import unicodedata
+
+    import regex
+
+    text = unicodedata.normalize("NFKC", regex.sub(r"\p{Default_Ignorable_Code_Point}", "", name))
+    text = unicodedata.normalize("NFKC", text.casefold())
+    text = regex.sub(r"\p{Default_Ignorable_Code_Point}", "", text)
+    return regex.sub(r"\p{White_Space}+", " ", text).strip(" ").replace("ё", "е")
+
+
+CONTROL_TYPES = [  # (name, created on day n of November); ids follow the list
+    ("Orks\x07", 2),
+    ("Orks", 1),
+    ("Blood\x1fAngels", 3),
+    ("Space\x1eMarines\n", 4),
+    ("Space Marines", 5),
+    ("\x07", 6),
+    ("Tau", 7),
+]
+
+
+def test_migration_makes_control_characters_spaces_and_tells_look_alikes_apart(
+    database_factory: Callable[[], str],
+) -> None:
+    url = database_factory()
+    upgrade_database(url, "0003")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for number, (name, day) in enumerate(CONTROL_TYPES, start=1):
+                conn.execute(
+                    text(
+                        "INSERT INTO miniature_types (id, name, name_key, created_at) "
+                        "VALUES (:id, :name, :key, :at)"
+                    ),
+                    {
+                        "id": number,
+                        "name": name,
+                        "key": key_of_revision_0003(name),
+                        "at": f"2026-11-{day:02d}T10:00:00Z",
+                    },
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO stage_counts (type_id, stage, count) "
+                        "VALUES (:id, 'IN_BOX', :id)"
+                    ),
+                    {"id": number},
+                )
+
+        def rows() -> list[tuple[Any, ...]]:
+            with engine.connect() as conn:
+                query = (
+                    "SELECT t.id, t.name, t.name_key, t.created_at, s.count FROM miniature_types t "
+                    "JOIN stage_counts s ON s.type_id = t.id ORDER BY t.id"
+                )
+                return [tuple(row) for row in conn.execute(text(query))]
+
+        before = rows()
+        upgrade_database(url)
+        after = rows()
+        names = [row[1] for row in after]
+        assert names == [
+            "Orks (2)",  # the later-created of the two
+            "Orks",
+            "Blood Angels",
+            "Space Marines",  # the older keeps the name
+            "Space Marines (2)",
+            "\x07",  # nothing but a control character: left for its owner to rename
+            "Tau",
+        ]
+        assert [row[2] for row in after] == [name_key(name) for name in names]
+        assert [row[:1] + row[3:] for row in after] == [row[:1] + row[3:] for row in before]
+
+        downgrade_database(url, "0003")
+        assert [row[1:3] for row in rows()] == [(n, key_of_revision_0003(n)) for n in names]
+        upgrade_database(url)
+        assert rows() == after
+    finally:
+        engine.dispose()

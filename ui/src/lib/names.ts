@@ -1,9 +1,10 @@
 // The name key, computed as the backend computes it (backend/names.py), so that the search
 // box finds what the server's `q` finds: NFKC, invisible characters (Unicode's
-// Default_Ignorable_Code_Point) removed, whitespace runs one space and trimmed, case-folded,
-// ё read as е. tests/name_keys.json holds names and keys that both sides are tested against.
+// Default_Ignorable_Code_Point) removed, runs of whitespace and control characters (Cc) one
+// space and trimmed, case-folded, ё read as е. tests/name_keys.json holds names and keys that
+// both sides are tested against.
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}+/gu
-const SPACES = /\p{White_Space}+/gu
+const SPACES = /[\p{White_Space}\p{Cc}]+/gu
 
 // JavaScript has no case folding. toLowerCase gives what Unicode's full case folding (the
 // backend's str.casefold) gives, except for these letters, which folding maps on: checked
