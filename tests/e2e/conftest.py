@@ -125,6 +125,15 @@ def move(api: httpx.Client, type_id: int, from_stage: str, to_stage: str, qty: i
     assert response.status_code == 200, response.text
 
 
+def wait_until(page: Page, condition: Callable[[], bool]) -> None:
+    """Waits, boundedly, for something the browser reports by an event (a request, a chooser)."""
+    for _ in range(400):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the condition never held")
+
+
 def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -2,22 +2,11 @@
 page takes it to its heading with its own title, the move form never picks a stage by itself,
 and every quantity field says which numbers it takes."""
 
-from collections.abc import Callable
-
 import httpx
 from playwright.sync_api import Page, Route, expect
 
-from tests.e2e.conftest import create_type
+from tests.e2e.conftest import create_type, wait_until
 from tests.e2e.texts import STAGE_NAMES, TEXT
-
-
-def until(page: Page, condition: Callable[[], bool]) -> None:
-    """Waits (boundedly) for something the page's own events decide, e.g. a request arriving."""
-    for _ in range(400):
-        if condition():
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError("the condition never held")
 
 
 def hold(page: Page, pattern: str) -> list[Route]:
@@ -39,7 +28,7 @@ def test_busy_quick_button_and_export_keep_the_focus(
 
     quick.focus()
     ui.keyboard.press("Enter")
-    until(ui, lambda: len(moves) == 1)
+    wait_until(ui, lambda: len(moves) == 1)
     # While the move runs the button keeps the focus, says it cannot act, and the wait is said.
     expect(quick).to_be_focused()
     expect(quick).to_have_attribute("aria-disabled", "true")
@@ -60,7 +49,7 @@ def test_busy_quick_button_and_export_keep_the_focus(
     export.focus()
     with ui.expect_download() as download:
         ui.keyboard.press("Enter")
-        until(ui, lambda: len(exports) == 1)
+        wait_until(ui, lambda: len(exports) == 1)
         expect(export).to_be_focused()
         expect(export).to_have_attribute("aria-disabled", "true")
         expect(ui.get_by_test_id("announcer")).to_have_text(text["exporting"])
