@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chartSeries, currentMonthTrend } from './stats'
+import { allMonths, chartSeries, currentMonthTrend } from './stats'
 
 const stats = {
   totals: { IN_BOX: 1, BUILDING: 0, PRIMING: 0, PAINTING: 0, DONE: 5, total: 6 },
@@ -11,7 +11,26 @@ const stats = {
 
 describe('progress data', () => {
   it('builds month labels and both series in order', () => {
-    expect(chartSeries(stats, 'en')).toEqual({ labels: ['Oct 2026', 'Nov 2026'], added: [6, 0], finished: [0, 5] })
+    expect(chartSeries(stats.months, 'en')).toEqual({ labels: ['Oct 2026', 'Nov 2026'], added: [6, 0], finished: [0, 5] })
+  })
+
+  it('shows every month from the first with activity to this one, quiet months as zero', () => {
+    const sparse = {
+      ...stats,
+      months: [
+        { month: '2025-11', added: 4, finished: 0 },
+        { month: '2026-02', added: 1, finished: 2 },
+      ],
+    }
+    const months = allMonths(sparse, new Date('2026-04-15T12:00:00Z'))
+    expect(months.map((m) => m.month)).toEqual(['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04'])
+    expect(months.map((m) => [m.added, m.finished])).toEqual([[4, 0], [0, 0], [0, 0], [1, 2], [0, 0], [0, 0]])
+    // Nothing ever happened: no months at all (the page says so instead of a row of zeros).
+    expect(allMonths({ ...stats, months: [] }, new Date('2026-04-15T12:00:00Z'))).toEqual([])
+    // The API counts months in UTC: at 22:30 UTC on 31 March it is April in Moscow, March here.
+    expect(allMonths(sparse, new Date('2026-03-31T22:30:00Z')).at(-1)?.month).toBe('2026-03')
+    // A clock behind the server's never hides a month the server counted.
+    expect(allMonths(sparse, new Date('2026-01-10T00:00:00Z')).at(-1)?.month).toBe('2026-02')
   })
 
   it('tells whether the pile shrinks this (UTC) month', () => {
