@@ -1,5 +1,7 @@
 """The Progress screen, and a collection of a thousand types (virtual scrolling, search)."""
 
+from datetime import UTC, datetime
+
 import httpx
 from playwright.sync_api import Page, expect
 
@@ -67,3 +69,68 @@ def test_thousand_types_appear_and_scroll(open_context: OpenContext, api: httpx.
     expect(page.locator('[data-type-name="Kit 0999"]')).to_be_visible()
     page.get_by_test_id("search-input").fill("kit 05")
     expect(page.get_by_test_id("search-count")).to_have_text("Showing 100 of 1000")
+
+
+def months_ago(count: int) -> datetime:
+    """The 10th of the calendar month `count` months before this one (UTC), at noon."""
+    now = datetime.now(UTC)
+    index = now.year * 12 + now.month - 1 - count
+    return datetime(index // 12, index % 12 + 1, 10, 12, tzinfo=UTC)
+
+
+def test_quiet_months_show_as_zero_up_to_this_month(ui: Page, api: httpx.Client, lang: str) -> None:
+    bought, finished = months_ago(3).isoformat(), months_ago(1).isoformat()
+    history = [
+        {"from_stage": None, "to_stage": "IN_BOX", "qty": 4, "at": bought},
+        {"from_stage": "IN_BOX", "to_stage": "DONE", "qty": 2, "at": finished},
+    ]
+    types = [
+        {
+            "name": "Ossiarch",
+            "created_at": bought,
+            "counts": {"IN_BOX": 2, "DONE": 2},
+            "history": history,
+        }
+    ]
+    response = api.post(
+        "/import",
+        params={"mode": "merge"},
+        content=backup_file(types),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    assert len(api.get("/stats").json()["months"]) == 2  # the API lists months with activity
+
+    ui.get_by_test_id("nav-progress").click()
+    expect(ui.get_by_test_id("monthly-chart").locator("canvas")).to_be_visible()
+    ui.locator("summary").click()
+    rows = ui.get_by_test_id("month-row")
+    # Four months, oldest first: the two quiet ones between and after show as zero.
+    expect(rows).to_have_count(4)
+    cells = [rows.nth(n).locator("td").all_inner_texts() for n in range(4)]
+    assert cells == [["4", "0"], ["0", "0"], ["0", "2"], ["0", "0"]]
+
+
+def test_end_shows_the_last_of_a_thousand_types_at_once_on_a_phone(
+    open_context: OpenContext, api: httpx.Client
+) -> None:
+    types = [{"name": f"Kit {n:04d}", "counts": {"IN_BOX": n % 7, "DONE": 1}} for n in range(1000)]
+    response = api.post(
+        "/import",
+        params={"mode": "replace"},
+        content=backup_file(types),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    page = open_context("en", viewport={"width": 360, "height": 740}).new_page()
+    page.goto("/")
+    expect(page.get_by_test_id("type-row").first).to_be_visible()
+    last = page.locator('[data-type-name="Kit 0999"]')
+    # One press, no scrolling after it: the list's height was right before the rows were drawn.
+    page.keyboard.press("End")
+    expect(last).to_be_in_viewport()
+    page.keyboard.press("Home")
+    page.wait_for_function("window.scrollY === 0")
+    expect(page.locator('[data-type-name="Kit 0000"]')).to_be_attached()
+    page.keyboard.press("End")
+    expect(last).to_be_in_viewport()
