@@ -25,48 +25,90 @@ export interface Toast {
   action?: ToastAction
 }
 
-const toasts = ref<Toast[]>([])
-let nextId = 1
-// Each toast's timer and how long it stays; held (stopped) while the pointer or the keyboard
-// focus is on the toast, so its button never vanishes under the user's hand.
-const timers = new Map<number, { handle: ReturnType<typeof setTimeout> | null; ms: number }>()
+/** At most this many at once: the newest replaces the oldest, so they never pile up over the page. */
+export const MAX_TOASTS = 2
 
 /** How long a toast that offers Undo stays. */
 export const UNDO_TOAST_MS = 10_000
 
+/** Why the toasts' time stands still: the pointer or the focus is on them, or the page is hidden. */
+export type PauseReason = 'pointer' | 'focus' | 'hidden'
+
+const toasts = ref<Toast[]>([])
+let nextId = 1
+// Each toast's running timer (null while paused) and its full time, which restarts in full
+// after a pause, so a toast never vanishes under the user's hand or eyes (WCAG 2.2.1).
+const timers = new Map<number, { handle: ReturnType<typeof setTimeout> | null; ms: number }>()
+const pauses = new Set<PauseReason>()
+// The toast that holds the keyboard focus: never taken away by a newer one.
+let focusedId: number | null = null
+
 export const messageRef = (key: string): MessageRef => ({ key })
 
-export function dismissToast(id: number): void {
-  holdToast(id)
-  timers.delete(id)
-  toasts.value = toasts.value.filter((toast) => toast.id !== id)
-}
-
-/** Stops the toast's timer (the pointer or the focus is on it). */
-export function holdToast(id: number): void {
+function stop(id: number): void {
   const timer = timers.get(id)
   if (timer?.handle) clearTimeout(timer.handle)
   if (timer) timer.handle = null
 }
 
-/** Starts the toast's time again, in full. */
-export function releaseToast(id: number): void {
+function start(id: number): void {
   const timer = timers.get(id)
-  if (!timer || timer.handle) return
+  if (!timer || timer.handle || pauses.size > 0) return
   timer.handle = setTimeout(() => dismissToast(id), timer.ms)
 }
 
+export function dismissToast(id: number): void {
+  stop(id)
+  timers.delete(id)
+  if (focusedId === id) focusedId = null
+  toasts.value = toasts.value.filter((toast) => toast.id !== id)
+}
+
+/** Stops every toast's time (the pointer or the focus is on them, or the page is hidden). */
+export function pauseToasts(reason: PauseReason): void {
+  pauses.add(reason)
+  for (const id of timers.keys()) stop(id)
+}
+
+/** Lifts one reason to stand still; when none is left, each toast's time starts again in full. */
+export function resumeToasts(reason: PauseReason): void {
+  pauses.delete(reason)
+  for (const id of timers.keys()) start(id)
+}
+
+/** Which toast holds the keyboard focus (null: none). */
+export function focusToast(id: number | null): void {
+  focusedId = id
+}
+
+/** The same words as a toast already shown (an error: the same error). */
+function sameMessage(a: Omit<Toast, 'id'>, b: Omit<Toast, 'id'>): boolean {
+  if (a.kind !== b.kind || a.key !== b.key) return false
+  if (a.key === undefined) return describe(a.error) === describe(b.error)
+  return JSON.stringify(a.params ?? {}) === JSON.stringify(b.params ?? {})
+}
+
+// An error's own fields (an ApiError's code and params) and its message.
+const describe = (error: unknown): string =>
+  error && typeof error === 'object' ? JSON.stringify({ ...error, message: String(error) }) : String(error)
+
 function push(toast: Omit<Toast, 'id'>, ms: number): void {
-  const id = nextId++
-  // One button of a kind at a time (the newest change's Undo): older ones would only pile up
-  // over the page; what they offered stays in the type's history.
+  // A repeat of a message on screen and an older button of the same kind (the newest change's
+  // Undo) both give way to the new toast, unless the user is on them with the keyboard.
   const actionKey = toast.action?.key
-  for (const old of toasts.value) if (actionKey && old.action?.key === actionKey) dismissToast(old.id)
-  const kept = toasts.value.slice(-3)
-  for (const old of toasts.value.slice(0, -3)) timers.delete(old.id)
-  toasts.value = [...kept, { id, ...toast }]
+  for (const old of toasts.value) {
+    if (old.id === focusedId) continue
+    if (sameMessage(old, toast) || (actionKey && old.action?.key === actionKey)) dismissToast(old.id)
+  }
+  const id = nextId++
+  toasts.value = [...toasts.value, { id, ...toast }]
   timers.set(id, { handle: null, ms: toast.kind === 'error' ? ms * 2 : ms })
-  releaseToast(id)
+  start(id)
+  while (toasts.value.length > MAX_TOASTS) {
+    const oldest = toasts.value.find((old) => old.id !== focusedId)
+    if (!oldest) break
+    dismissToast(oldest.id)
+  }
 }
 
 export function showToast(
@@ -94,5 +136,5 @@ export function toastText(toast: Toast, t: Translate): string {
 }
 
 export function useToasts() {
-  return { toasts, showToast, showErrorToast, dismissToast, holdToast, releaseToast }
+  return { toasts, showToast, showErrorToast, dismissToast, pauseToasts, resumeToasts, focusToast }
 }
