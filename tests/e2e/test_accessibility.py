@@ -65,6 +65,20 @@ def test_no_violations_anywhere(open_context: OpenContext, api: httpx.Client, la
     check(page, "delete dialog", found)
     page.keyboard.press("Escape")
 
+    # Undo: the toast's button, the history's question, and the history after undone changes.
+    page.get_by_test_id("move-submit").click()
+    expect(page.get_by_test_id("toast-action")).to_be_visible()
+    check(page, "type page with the Undo toast", found)
+    page.get_by_test_id("history-undo").nth(1).click()  # the move into Done
+    expect(page.get_by_test_id("undo-dialog")).to_be_visible()
+    check(page, "undo question over the Undo toast", found)
+    page.get_by_test_id("undo-confirm").click()
+    expect(page.get_by_test_id("undo-dialog")).to_have_count(0)
+    page.get_by_test_id("toast-action").click()  # and the form's move
+    expect(page.get_by_test_id("toast")).to_have_count(1)
+    expect(page.get_by_test_id("history-row")).to_have_count(3)
+    check(page, "history after undone changes", found)
+
     page.goto("/progress")
     expect(page.get_by_test_id("monthly-chart")).to_be_visible()
     check(page, "progress", found)
