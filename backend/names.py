@@ -12,16 +12,15 @@ control characters (general category Cc: U+0000-U+001F, U+007F-U+009F, tabs and 
 among them) are read as spaces, in the stored name as in the key. NUL never gets this far: a
 string holding one is refused as malformed (PostgreSQL text cannot hold it).
 
-The limit of "both sides compute the same key": NFKC and case folding come from Python's own
-Unicode tables (Python 3.11: Unicode 14.0), the properties from `regex` and the UI's from the
-browser, both newer (Unicode 17 in Chromium 156 and Node 20.20). The two keys agree on every
-character Unicode 14 assigned (every shared vector included). Of the characters assigned since,
-154 get another key in the UI: letters with a case or compatibility mapping that Unicode 14
-cannot know (Garay, Latin additions such as U+A7CB, Cyrillic modifier letters U+1E030-U+1E06D,
-outlined letters U+1CCD6-U+1CCF9, ...), and 20 pairs that newer NFKC composes (U+16D67 U+16D67
-is U+16D68). For such a name the UI's own filter may match where the server's `q` does not, or
-the reverse; uniqueness and order are the server's alone. A newer Python moves the server's
-tables, and then existing keys must be recomputed by a migration, as 0002 does.
+Unicode versions: NFKC and case folding come from Python's own tables (Python 3.11: Unicode
+14.0), the properties from `regex` and the UI's from the browser, both newer (Unicode 17 in
+Chromium 156 and Node 20.20). Characters assigned since Unicode 14 are left as they are here
+(unassigned, they have no mapping); the UI leaves them as they are too, from a list generated
+from these tables (ui/src/lib/serverUnicode.ts, by tests/server_unicode.py, which a test keeps
+current). Without it 154 such characters (Garay, Latin additions such as U+A7CB, Cyrillic
+modifier letters, outlined digits) and 20 pairs that newer NFKC composes got another key in
+the UI. What the browser's Unicode assigns after `regex`'s is still its own. A newer Python
+moves the server's tables: stored keys must then be recomputed by a migration, as 0002 does.
 """
 
 import unicodedata

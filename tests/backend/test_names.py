@@ -41,6 +41,13 @@ def test_name_key_of_the_shared_list(vector: dict[str, str]) -> None:
     assert name_key(vector["name"]) == vector["key"]
 
 
+def test_the_uis_list_of_characters_newer_than_the_servers_unicode_is_current() -> None:
+    """The UI leaves alone what this Python's Unicode has not assigned: its list must match."""
+    from tests.server_unicode import TARGET, typescript
+
+    assert TARGET.read_text("utf-8") == typescript(), "run: python -m tests.server_unicode"
+
+
 def test_every_default_ignorable_is_removed_and_nothing_else() -> None:
     for code in DEFAULT_IGNORABLE:
         assert name_key(f"a{chr(code)}b") == "ab", hex(code)

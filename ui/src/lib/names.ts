@@ -2,11 +2,14 @@
 // box finds what the server's `q` finds: NFKC, invisible characters (Unicode's
 // Default_Ignorable_Code_Point) removed, runs of whitespace and control characters (Cc) one
 // space and trimmed, case-folded, ё read as е. tests/name_keys.json holds names and keys that
-// both sides are tested against. Limit: the backend's NFKC and case folding are Unicode 14
-// (Python 3.11), the browser's newer: characters assigned since Unicode 14 may get another key
-// here (154 of them, plus 20 pairs that newer NFKC composes; see backend/names.py).
+// both sides are tested against. The backend's NFKC and case folding know Unicode 14 (Python
+// 3.11), the browser a newer one: characters assigned since are left as they are here, as the
+// backend leaves them (the list is generated from the backend's tables: serverUnicode.ts).
+import { NEWER_THAN_SERVER } from './serverUnicode'
+
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}+/gu
 const SPACES = /[\p{White_Space}\p{Cc}]+/gu
+const UNKNOWN_TO_SERVER = new RegExp(`([${NEWER_THAN_SERVER}]+)`, 'u')
 
 // JavaScript has no case folding. toLowerCase gives what Unicode's full case folding (the
 // backend's str.casefold) gives, except for these letters, which folding maps on: checked
@@ -48,9 +51,15 @@ function caseFold(text: string): string {
     .replace(CHEROKEE_SMALL, cherokeeCapital)
 }
 
+function folded(text: string): string {
+  return caseFold(text.normalize('NFKC')).normalize('NFKC')
+}
+
 export function nameKey(name: string): string {
-  let text = name.replace(IGNORABLE, '').normalize('NFKC')
-  text = caseFold(text).normalize('NFKC')
+  // split() with a group keeps the characters unknown to the server at the odd places: to the
+  // server they are starters that nothing composes with, so each part is folded on its own.
+  const parts = name.replace(IGNORABLE, '').split(UNKNOWN_TO_SERVER)
+  const text = parts.map((part, i) => (i % 2 === 0 ? folded(part) : part)).join('')
   return text.replace(IGNORABLE, '').replace(SPACES, ' ').trim().replaceAll('ё', 'е')
 }
 
