@@ -21,7 +21,7 @@ const undo = { key: 'undo.action', run: () => undefined }
 
 beforeEach(() => {
   for (const toast of toasts.value) dismissToast(toast.id)
-  for (const reason of ['pointer', 'focus', 'hidden'] as const) resumeToasts(reason)
+  for (const reason of ['pointer', 'focus', 'hidden', 'away'] as const) resumeToasts(reason)
 })
 afterEach(() => {
   focusToast(null)
@@ -75,10 +75,10 @@ describe('toasts', () => {
     expect(toasts.value[0].params?.name).toBe('B')
   })
 
-  it('stand still while the pointer or the focus is on them or the page is hidden', () => {
+  it('stand still while the pointer or the focus is on them, or the user is elsewhere', () => {
     vi.useFakeTimers()
     showToast('type.renamed', { name: 'A' })
-    for (const reason of ['pointer', 'focus', 'hidden'] as const) {
+    for (const reason of ['pointer', 'focus', 'hidden', 'away'] as const) {
       pauseToasts(reason)
       vi.advanceTimersByTime(60_000)
       expect(keys()).toEqual(['type.renamed'])

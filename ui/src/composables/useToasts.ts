@@ -31,8 +31,11 @@ export const MAX_TOASTS = 2
 /** How long a toast that offers Undo stays. */
 export const UNDO_TOAST_MS = 10_000
 
-/** Why the toasts' time stands still: the pointer or the focus is on them, or the page is hidden. */
-export type PauseReason = 'pointer' | 'focus' | 'hidden'
+/**
+ * Why the toasts' time stands still: the pointer or the focus is on them, or the user is
+ * elsewhere (the page is hidden, or the window is not the active one).
+ */
+export type PauseReason = 'pointer' | 'focus' | 'hidden' | 'away'
 
 const toasts = ref<Toast[]>([])
 let nextId = 1
@@ -64,7 +67,7 @@ export function dismissToast(id: number): void {
   toasts.value = toasts.value.filter((toast) => toast.id !== id)
 }
 
-/** Stops every toast's time (the pointer or the focus is on them, or the page is hidden). */
+/** Stops every toast's time, for one reason among those above. */
 export function pauseToasts(reason: PauseReason): void {
   pauses.add(reason)
   for (const id of timers.keys()) stop(id)
