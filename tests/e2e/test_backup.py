@@ -82,27 +82,59 @@ def test_export_then_import_merge_and_replace(
     assert counts_of(ui, "Орки") == ["2", "0"]
 
 
-def test_import_errors_name_the_place_in_the_file(
+IMPORT_ERRORS = {
+    "en": {
+        "negative": "This backup file can't be imported; nothing was changed. "
+        "Problem with the count at Done of the type “Orks”: the number is negative.",
+        "not_backup": "This file is not a backup of this app; nothing was changed.",
+        "not_json": "This file can't be imported: it is not JSON, or it is cut off. "
+        "Nothing was changed.",
+        "limit": "Importing would push the count at Done of the type “Eldar” past 1,000,000; "
+        "nothing was changed.",
+        "too_large": "The file is too large: the limit is 20 MiB.",
+    },
+    "ru": {
+        "negative": "Этот файл нельзя импортировать; ничего не изменено. "
+        "Ошибка — количество на этапе «Готово» у типа «Orks»: отрицательное число.",
+        "not_backup": "Этот файл — не резервная копия этого приложения; ничего не изменено.",
+        "not_json": "Этот файл нельзя импортировать: это не JSON, или файл обрезан. "
+        "Ничего не изменено.",
+        "limit": "Импорт превысил бы 1\u00a0000\u00a0000: количество на этапе «Готово» "
+        "у типа «Eldar»; ничего не изменено.",
+        "too_large": "Файл слишком большой: предел 20 МиБ.",
+    },
+}
+
+
+def test_import_errors_speak_the_users_language(
     ui: Page, api: httpx.Client, lang: str, tmp_path: Path
 ) -> None:
-    create_type(api, "Eldar", IN_BOX=1)
+    """Where and what, in words: the type's name and the stage's, never a path or a code."""
+    text = IMPORT_ERRORS[lang]
+    create_type(api, "Eldar", DONE=1_000_000)
     ui.reload()
-    bad = tmp_path / "bad.json"
-    bad.write_text(
-        backup_file([{"name": "Eldar"}, {"name": "Orks", "counts": {"DONE": -1}}]), encoding="utf-8"
-    )
-    import_file(ui, bad)
+    files = {
+        "negative": backup_file([{"name": "Eldar"}, {"name": "Orks", "counts": {"DONE": -1}}]),
+        "not_backup": '{"foo": 1}',
+        "not_json": "{ not json",
+        "limit": backup_file([{"name": "Eldar", "counts": {"DONE": 1}}]),
+    }
     error = ui.get_by_test_id("import-error")
-    expect(error).to_contain_text(TEXT[lang]["problem_at"].format(path="types[1].counts.DONE"))
-    expect(ui.get_by_test_id("import-choose")).to_be_enabled()
-    screenshot(ui, f"import-error-{lang}")
+    ui.get_by_test_id("import-button").click()
+    for case, content in files.items():
+        path = tmp_path / f"{case}.json"
+        path.write_text(content, encoding="utf-8")
+        ui.get_by_test_id("import-file").set_input_files(str(path))
+        expect(error).to_have_text(text[case])
+        expect(ui.get_by_test_id("import-choose")).to_be_focused()
+        if case == "negative":
+            screenshot(ui, f"import-error-{lang}")
 
-    broken = tmp_path / "broken.json"
-    broken.write_text("{ not json", encoding="utf-8")
-    ui.get_by_test_id("import-file").set_input_files(str(broken))
-    expect(error).to_contain_text(
-        {"en": "the file is not JSON", "ru": "файл не в формате JSON"}[lang]
-    )
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (20 * 1024 * 1024 + 1))
+    ui.get_by_test_id("import-file").set_input_files(str(big))
+    expect(error).to_have_text(text["too_large"])
+
     ui.keyboard.press("Escape")
     expect(ui.get_by_test_id("import-dialog")).to_have_count(0)
     expect(ui.get_by_test_id("type-name")).to_have_text(["Eldar"])

@@ -35,7 +35,7 @@ describe('AddMiniaturesForm', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(wrapper.get('[data-testid="add-error"]').text()).toBe(
-      'That would put more than 1000000 miniatures in one stage; nothing was changed.',
+      'That would put more than 1,000,000 miniatures in one stage; nothing was changed.',
     )
     expect(wrapper.emitted('added')).toBeUndefined()
   })

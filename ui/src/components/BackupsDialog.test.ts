@@ -1,8 +1,9 @@
 import { flushPromises } from '@vue/test-utils'
+import { nextTick } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BackupEntry } from '../api/types'
 import { useToasts, toastText } from '../composables/useToasts'
-import { resetTypesStore } from '../composables/useTypes'
+import { resetTypesStore, useTypes } from '../composables/useTypes'
 import type { Translate } from '../composables/useErrorText'
 import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
 import { mountWithI18n } from '../test/mountWithI18n'
@@ -158,6 +159,25 @@ describe('BackupsDialog', () => {
     expect(wrapper.get('[data-testid="backups-error"]').text()).toContain('no longer in the backups folder')
     expect(wrapper.findAll('[data-testid="backup-entry"]')).toHaveLength(1)
     expect(document.activeElement).toBe(wrapper.get('[data-testid="backups-take"]').element)
+    wrapper.unmount()
+  })
+
+  it("counts what a restore replaces in the database, not in the screen's list", async () => {
+    useTypes().upsert(makeType(2, 'Tau', { DONE: 4 })) // a type page loaded just this one
+    server.on('POST', `/api/v1/backups/${daily.name}/restore`, () => ({ body: summary }))
+    const { wrapper } = await open()
+    const restore = wrapper.findAll('[data-testid="backup-restore"]')[1]
+    ;(restore.element as HTMLElement).focus()
+    await restore.trigger('click')
+    await nextTick()
+    // Checking: the button keeps focus, marked busy instead of disabled, and the step is announced.
+    expect(wrapper.get('[data-testid="backups-status"]').text()).toBe('Checking the copy…')
+    expect(restore.attributes('aria-disabled')).toBe('true')
+    expect(restore.attributes('disabled')).toBeUndefined()
+    expect(document.activeElement).toBe(restore.element)
+    await flushPromises()
+    expect(wrapper.get('[data-testid="restore-now"]').text()).toBe('2 types, 7 miniatures')
+    expect(wrapper.get('[data-testid="restore-warning"]').text()).toBe('Replacing deletes every type you have now: 2 types, 7 miniatures.')
     wrapper.unmount()
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeEach, vi } from 'vitest'
 import { ApiError } from '../api/client'
 import type { DesktopBridge } from '../bridge'
-import { installFakeServer, type FakeServer } from '../test/fakeServer'
+import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
 import { exportBackup, MAX_IMPORT_BYTES, useImportFlow } from './useBackup'
 
 let server: FakeServer
@@ -9,7 +9,10 @@ const summary = (created: number, merged: number, events: number) => ({ types_cr
 
 beforeEach(() => {
   server = installFakeServer()
+  server.on('GET', '/api/v1/types', () => ({ body: [makeType(1, 'Orks', { IN_BOX: 2, DONE: 1 }), makeType(2, 'Tau', { DONE: 4 })] }))
 })
+
+const importCalls = () => server.calls.filter((call) => call.path === '/api/v1/import')
 
 function bridgeWith(open: Awaited<ReturnType<DesktopBridge['open_backup']>>, save: Awaited<ReturnType<DesktopBridge['save_backup']>> = { path: null }): DesktopBridge {
   return { open_backup: vi.fn(async () => open), save_backup: vi.fn(async () => save) }
@@ -27,11 +30,13 @@ describe('import flow', () => {
     await flow.chooseFile(new File(['{"format":"miniatures-tracker","version":1,"types":[]}'], 'backup.json'))
     expect(flow.step.value).toBe('preview')
     expect(flow.preview.value).toEqual(summary(1, 1, 5))
-    expect(server.calls.every((c) => c.query.includes('dry_run=true'))).toBe(true)
+    expect(importCalls().every((c) => c.query.includes('dry_run=true'))).toBe(true)
+    // What a replace would delete, read from the database with the dry run.
+    expect(flow.current.value).toEqual({ types: 2, miniatures: 7 })
     flow.mode.value = 'replace'
     expect(flow.preview.value).toEqual(summary(2, 0, 5))
     await flow.confirm() // not yet confirmed: nothing happens
-    expect(server.calls).toHaveLength(2)
+    expect(importCalls()).toHaveLength(2)
     flow.proceed()
     expect(flow.step.value).toBe('confirm')
     await flow.confirm()
@@ -47,6 +52,14 @@ describe('import flow', () => {
     await flow.chooseFile(new File(['{}'], 'bad.json'))
     expect(flow.step.value).toBe('choose')
     expect(flow.error.value).toMatchObject({ code: 'ERR_IMPORT_INVALID', params: { path: 'types[0].name' } })
+  })
+
+  it('names the type the problem is in, taken from the file itself', async () => {
+    const file = '{"format":"miniatures-tracker","version":1,"types":[{"name":"Tau"},{"name":" Orks ","counts":{"DONE":-1}}]}'
+    server.on('POST', '/api/v1/import', () => ({ status: 400, body: { code: 'ERR_IMPORT_INVALID', params: { path: 'types[1].counts.DONE', rule: 'NEGATIVE' } } }))
+    const flow = useImportFlow(() => undefined)
+    await flow.chooseFile(new File([file], 'bad.json'))
+    expect(flow.error.value).toMatchObject({ params: { path: 'types[1].counts.DONE', type_name: 'Orks' } })
   })
 
   it('refuses a file over 20 MiB before sending it', async () => {

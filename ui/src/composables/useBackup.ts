@@ -1,8 +1,9 @@
 // Export (download or native save dialog) and the import flow: choose, dry run, confirm, result.
 import { computed, ref, shallowRef } from 'vue'
 import { api, ApiError, type ImportMode } from '../api/client'
-import type { ImportSummary } from '../api/types'
+import type { ImportSummary, MiniType } from '../api/types'
 import type { DesktopBridge } from '../bridge'
+import { withTypeName } from '../lib/importProblem'
 import { isBridgeFailure } from './useBridge'
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -28,6 +29,16 @@ export async function exportBackup(bridge: DesktopBridge | null): Promise<Export
   return { kind: 'downloaded', name: filename }
 }
 
+/** What the database holds now: what a replace would delete. */
+export interface CollectionSize {
+  types: number
+  miniatures: number
+}
+
+export function collectionSize(types: readonly MiniType[]): CollectionSize {
+  return { types: types.length, miniatures: types.reduce((sum, type) => sum + type.total, 0) }
+}
+
 export type ImportStep = 'choose' | 'checking' | 'preview' | 'confirm' | 'importing' | 'result'
 
 export function useImportFlow(onImported: () => void | Promise<void>) {
@@ -38,6 +49,8 @@ export function useImportFlow(onImported: () => void | Promise<void>) {
   const previews = shallowRef<Record<ImportMode, ImportSummary> | null>(null)
   const result = shallowRef<ImportSummary | null>(null)
   const error = shallowRef<unknown>(null)
+  // Read from the database with the dry run, never from whatever list the screen had loaded.
+  const current = shallowRef<CollectionSize | null>(null)
 
   const preview = computed(() => previews.value?.[mode.value] ?? null)
 
@@ -47,14 +60,16 @@ export function useImportFlow(onImported: () => void | Promise<void>) {
     error.value = null
     step.value = 'checking'
     try {
-      const [merge, replace] = await Promise.all([
+      const [merge, replace, types] = await Promise.all([
         api.importBackup(content, 'merge', true),
         api.importBackup(content, 'replace', true),
+        api.listTypes(),
       ])
       previews.value = { merge, replace }
+      current.value = collectionSize(types)
       step.value = 'preview'
     } catch (failure) {
-      error.value = failure
+      error.value = withTypeName(failure, content)
       step.value = 'choose'
     }
   }
@@ -110,7 +125,7 @@ export function useImportFlow(onImported: () => void | Promise<void>) {
       step.value = 'result'
       await onImported()
     } catch (failure) {
-      error.value = failure
+      error.value = withTypeName(failure, text.value)
       step.value = 'preview'
     }
   }
@@ -123,6 +138,7 @@ export function useImportFlow(onImported: () => void | Promise<void>) {
     preview,
     result,
     error,
+    current,
     chooseFile,
     chooseWithBridge,
     proceed,

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BackupEntry } from '../api/types'
-import { installFakeServer, type FakeServer } from '../test/fakeServer'
+import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
 import { useBackups } from './useBackups'
 
 const copy: BackupEntry = {
@@ -17,6 +17,7 @@ let server: FakeServer
 beforeEach(() => {
   server = installFakeServer()
   server.on('GET', '/api/v1/backups', () => ({ body: { backups: [copy] } }))
+  server.on('GET', '/api/v1/types', () => ({ body: [makeType(1, 'Orks', { IN_BOX: 2, DONE: 1 }), makeType(2, 'Tau', { DONE: 4 })] }))
 })
 
 const restoreCalls = () => server.calls.filter((call) => call.path.endsWith('/restore')).map((call) => call.query)
@@ -29,6 +30,8 @@ describe('useBackups', () => {
     await flow.load()
     await flow.choose(copy)
     expect(flow.step.value).toBe('preview')
+    // What would be replaced is read from the database along with the preview.
+    expect(flow.current.value).toEqual({ types: 2, miniatures: 7 })
     await flow.confirm() // not asked yet: nothing happens
     expect(restoreCalls()).toEqual(['?dry_run=true'])
     flow.proceed()

@@ -2,6 +2,7 @@
 import { computed, ref, shallowRef } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { BackupEntry, ImportSummary } from '../api/types'
+import { collectionSize, type CollectionSize } from './useBackup'
 
 export type RestoreStep = 'list' | 'checking' | 'preview' | 'confirm' | 'restoring'
 
@@ -13,6 +14,8 @@ export function useBackups(onRestored: (copy: BackupEntry, result: ImportSummary
   const step = ref<RestoreStep>('list')
   const chosen = shallowRef<BackupEntry | null>(null)
   const preview = shallowRef<ImportSummary | null>(null)
+  // What a restore would replace, read from the database with the preview.
+  const current = shallowRef<CollectionSize | null>(null)
   const error = shallowRef<unknown>(null)
   const busy = computed(() => taking.value || step.value === 'checking' || step.value === 'restoring')
 
@@ -58,7 +61,9 @@ export function useBackups(onRestored: (copy: BackupEntry, result: ImportSummary
     taken.value = null
     step.value = 'checking'
     try {
-      preview.value = await api.restoreBackup(entry.name, true)
+      const [summary, types] = await Promise.all([api.restoreBackup(entry.name, true), api.listTypes()])
+      preview.value = summary
+      current.value = collectionSize(types)
       step.value = 'preview'
     } catch (failure) {
       step.value = 'list'
@@ -92,5 +97,5 @@ export function useBackups(onRestored: (copy: BackupEntry, result: ImportSummary
     }
   }
 
-  return { entries, loaded, taking, taken, step, chosen, preview, error, busy, load, take, choose, proceed, back, confirm }
+  return { entries, loaded, taking, taken, step, chosen, preview, current, error, busy, load, take, choose, proceed, back, confirm }
 }

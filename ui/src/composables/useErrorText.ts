@@ -2,44 +2,40 @@
 import { useI18n } from 'vue-i18n'
 import { ApiError } from '../api/client'
 import codes from '../api/error-codes.json'
+import { describeImportProblem, type Translate } from '../lib/importProblem'
+import { formatCount } from '../lib/numbers'
 
+export { IMPORT_RULES, type Translate } from '../lib/importProblem'
 export const ERROR_CODES: readonly string[] = [...codes.contract, ...codes.bridge, ...codes.client]
-export const IMPORT_RULES: readonly string[] = codes.import_rules
 
-export type Translate = (key: string, named?: Record<string, unknown>) => string
+const KIB = 1024
+const MIB = 1024 * 1024
 
-export function errorParams(error: ApiError, t: Translate): Record<string, unknown> {
+export function errorParams(error: ApiError, t: Translate, locale: string): Record<string, unknown> {
   const params: Record<string, unknown> = { ...error.params }
   for (const [key, value] of Object.entries(params)) {
     if (Array.isArray(value)) params[key] = value.join(', ')
+    else if (typeof value === 'number') params[key] = formatCount(value, locale)
   }
-  if (typeof params.max_bytes === 'number') {
-    const mebibytes = params.max_bytes / (1024 * 1024)
+  const bytes = error.params.max_bytes
+  if (typeof bytes === 'number') {
     params.size =
-      mebibytes >= 1 ? `${Math.round(mebibytes)} MiB` : `${Math.round(params.max_bytes / 1024)} KiB`
-  }
-  if (error.code === 'ERR_IMPORT_INVALID') {
-    const rule = String(params.rule ?? '')
-    params.rule = IMPORT_RULES.includes(rule) ? t(`importRules.${rule}`) : rule
+      bytes >= MIB
+        ? t('units.mib', { n: formatCount(Math.round(bytes / MIB), locale) })
+        : t('units.kib', { n: formatCount(Math.round(bytes / KIB), locale) })
   }
   return params
 }
 
-export function describeError(error: unknown, t: Translate): string {
+export function describeError(error: unknown, t: Translate, locale: string): string {
   const apiError = error instanceof ApiError ? error : new ApiError('ERR_INTERNAL')
   const code = ERROR_CODES.includes(apiError.code) ? apiError.code : 'ERR_INTERNAL'
-  const params = errorParams(apiError, t)
-  if (code === 'ERR_DATABASE_UNAVAILABLE' && params.reason === 'disk_full') return t('databaseReasons.disk_full')
-  const text = t(`errors.${code}`, params)
-  if (code !== 'ERR_IMPORT_INVALID') return text
-  const place =
-    params.path === '' || params.path === undefined
-      ? t('backup.invalidWhole', params)
-      : t('backup.invalidAt', params)
-  return `${text} ${place}`
+  if (code === 'ERR_IMPORT_INVALID' || code === 'ERR_IMPORT_LIMIT') return describeImportProblem(apiError, t, locale)
+  if (code === 'ERR_DATABASE_UNAVAILABLE' && apiError.params.reason === 'disk_full') return t('databaseReasons.disk_full')
+  return t(`errors.${code}`, errorParams(apiError, t, locale))
 }
 
 export function useErrorText() {
-  const { t } = useI18n({ useScope: 'global' })
-  return (error: unknown) => describeError(error, t as Translate)
+  const { t, locale } = useI18n({ useScope: 'global' })
+  return (error: unknown) => describeError(error, t as Translate, locale.value)
 }

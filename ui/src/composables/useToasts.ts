@@ -129,8 +129,8 @@ export function showErrorToast(error: unknown, ms = 5000): void {
 }
 
 /** The toast's text in the current language. */
-export function toastText(toast: Toast, t: Translate): string {
-  if (toast.key === undefined) return describeError(toast.error, t)
+export function toastText(toast: Toast, t: Translate, locale = 'en'): string {
+  if (toast.key === undefined) return describeError(toast.error, t, locale)
   const named: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(toast.params ?? {})) {
     named[name] = typeof value === 'object' ? t(value.key) : value

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 // The same list the backend's tests read: the two keys cannot drift apart unnoticed.
 import vectors from '../../../tests/name_keys.json'
-import { matchesQuery, nameKey } from './names'
+import { cleanName, matchesQuery, nameKey, nameLength } from './names'
 
 describe('name key', () => {
   it.each(vectors)('$note', ({ name, key }) => {
@@ -15,5 +15,15 @@ describe('name key', () => {
     expect(matchesQuery(key, 'orks')).toBe(false)
     expect(matchesQuery(key, '\u200b')).toBe(true) // nothing visible typed: everything matches
     expect(matchesQuery(nameKey('Ёлки'), 'ел')).toBe(true)
+  })
+})
+
+describe('name length', () => {
+  it('counts what the server stores: trimmed of spaces and invisible characters, in code points', () => {
+    expect(cleanName(' \u200bOrks\ufeff\t')).toBe('Orks')
+    expect(cleanName('Orks\u0007Boyz')).toBe('Orks Boyz') // a control character is a space
+    expect(nameLength('  Orks  ')).toBe(4)
+    expect(nameLength('😀'.repeat(100))).toBe(100) // one each, not two UTF-16 units
+    expect(nameLength('e\u0301')).toBe(1) // NFC first: é is one character
   })
 })

@@ -10,6 +10,22 @@ import { NEWER_THAN_SERVER } from './serverUnicode'
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}+/gu
 const SPACES = /[\p{White_Space}\p{Cc}]+/gu
 const UNKNOWN_TO_SERVER = new RegExp(`([${NEWER_THAN_SERVER}]+)`, 'u')
+const CONTROL = /\p{Cc}/gu
+const EDGES = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}]+|[\p{White_Space}\p{Default_Ignorable_Code_Point}]+$/gu
+
+/** The contract's limit on a name, counted after trimming. */
+export const MAX_NAME_LENGTH = 100
+
+/** The name as the server stores it (backend/names.py clean_name): NFC, control characters made
+ * spaces, whitespace and invisible characters trimmed from both ends. */
+export function cleanName(name: string): string {
+  return name.normalize('NFC').replace(CONTROL, ' ').replace(EDGES, '')
+}
+
+/** Its length as the server counts it: code points, so an emoji outside the BMP is one. */
+export function nameLength(name: string): number {
+  return Array.from(cleanName(name)).length
+}
 
 // JavaScript has no case folding. toLowerCase gives what Unicode's full case folding (the
 // backend's str.casefold) gives, except for these letters, which folding maps on: checked
