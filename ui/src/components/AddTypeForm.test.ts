@@ -62,4 +62,57 @@ describe('AddTypeForm', () => {
       expect(qty.attributes('aria-describedby'), text).toBeUndefined()
     }
   })
+
+  it('says how many characters are left near the 100 limit, and refuses a longer name', async () => {
+    const { wrapper } = mountWithI18n(AddTypeForm)
+    const name = wrapper.get('[data-testid="add-type-name"]')
+    const hint = () => wrapper.find('[data-testid="add-type-name-hint"]')
+    const live = () => wrapper.get('[data-testid="add-type-name-hint-live"]').text()
+    const submit = wrapper.get('[data-testid="add-type-submit"]')
+    expect(name.attributes('maxlength')).toBeUndefined() // a pasted long name is said, not cut silently
+
+    await name.setValue('a'.repeat(79))
+    expect(hint().exists()).toBe(false)
+    expect(live()).toBe('')
+    await name.setValue('a'.repeat(88))
+    expect(hint().text()).toBe('12 characters left')
+    expect(name.attributes('aria-describedby')).toBe(hint().attributes('id'))
+    expect(live()).toBe('12 characters left') // crossing 20 left is said once
+    await name.setValue('a'.repeat(89))
+    expect(hint().text()).toBe('11 characters left')
+    expect(live()).toBe('12 characters left') // not on every key
+    // Counted after trimming, as the server counts: spaces around do not use the limit.
+    await name.setValue(`  ${'a'.repeat(99)}  `)
+    expect(hint().text()).toBe('1 character left')
+    expect(submit.attributes('aria-disabled')).toBeUndefined()
+
+    await name.setValue('a'.repeat(103))
+    expect(hint().text()).toBe('3 characters too many: at most 100')
+    expect(live()).toBe('3 characters too many: at most 100')
+    expect(name.attributes('aria-invalid')).toBe('true')
+    expect(submit.attributes('aria-disabled')).toBe('true')
+    await wrapper.get('form').trigger('submit')
+    expect(server.calls).toHaveLength(0)
+  })
+
+  it('uses the Russian plural forms in the hint', async () => {
+    const { wrapper } = mountWithI18n(AddTypeForm, {}, 'ru')
+    const name = wrapper.get('[data-testid="add-type-name"]')
+    const hint = () => wrapper.get('[data-testid="add-type-name-hint"]').text()
+    const cases: [number, string][] = [
+      [99, 'Остался 1 символ'],
+      [98, 'Осталось 2 символа'],
+      [88, 'Осталось 12 символов'],
+      [80, 'Осталось 20 символов'],
+      [121, 'Лишний 21 символ: не больше 100'],
+      [100, 'Осталось 0 символов'],
+      [101, 'Лишний 1 символ: не больше 100'],
+      [103, 'Лишние 3 символа: не больше 100'],
+      [105, 'Лишних 5 символов: не больше 100'],
+    ]
+    for (const [length, text] of cases) {
+      await name.setValue('я'.repeat(length))
+      expect(hint()).toBe(text)
+    }
+  })
 })

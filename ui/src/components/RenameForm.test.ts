@@ -46,4 +46,16 @@ describe('RenameForm', () => {
     await flushPromises()
     expect(wrapper.get('[data-testid="rename-error"]').text()).toBe('A type with this name already exists.')
   })
+
+  it('says when the new name is too long and does not send it', async () => {
+    const { wrapper } = mountWithI18n(RenameForm, { props: { type: makeType(5, 'Orks') } })
+    await wrapper.get(input).setValue('😀'.repeat(95)) // one character each, as the server counts
+    expect(wrapper.get('[data-testid="rename-hint"]').text()).toBe('5 characters left')
+    await wrapper.get(input).setValue('😀'.repeat(120))
+    expect(wrapper.get('[data-testid="rename-hint"]').text()).toBe('20 characters too many: at most 100')
+    expect(wrapper.get('[data-testid="rename-submit"]').attributes('aria-disabled')).toBe('true')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(server.calls).toHaveLength(0)
+  })
 })
