@@ -11,7 +11,7 @@ from backend.guards import MAX_IMPORT_BYTES
 from backend.schemas import ErrorBody
 from backend.services import backup
 from backend.services.backup import ImportMode, ImportSummary
-from backend.services.backup_format import BackupFile, parse_backup
+from backend.services.backup_format import BackupFile
 
 router = APIRouter(tags=["backup"], route_class=TransactionRoute)
 
@@ -95,10 +95,9 @@ def import_backup(
         bool, Query(description="check everything, limits included, and change nothing")
     ] = False,
 ) -> ImportSummary:
-    document = parse_backup(body)
     return backup.import_backup(
         session=session,
-        backup=document,
+        body=body,
         mode=mode,
         dry_run=dry_run,
         copies=copies,

@@ -9,7 +9,6 @@ from backend.api.responses import error_responses
 from backend.schemas import ErrorBody
 from backend.services import backup
 from backend.services.backup import ImportMode, ImportSummary
-from backend.services.backup_format import parse_backup
 from backend.services.copies import BackupEntry, BackupList, CopyKind
 
 router = APIRouter(prefix="/backups", tags=["backups"], route_class=TransactionRoute)
@@ -47,10 +46,9 @@ def restore_backup(
         bool, Query(description="check everything and answer the summary, changing nothing")
     ] = False,
 ) -> ImportSummary:
-    document = parse_backup(copies.read(name))
     return backup.import_backup(
         session=session,
-        backup=document,
+        body=copies.read(name),
         mode=ImportMode.REPLACE,
         dry_run=dry_run,
         copies=copies,

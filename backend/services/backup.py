@@ -2,7 +2,8 @@
 
 Export: one SQL statement (so one snapshot, whatever the isolation level) returns a row per
 type with its history already rendered as JSON text by PostgreSQL; Python only stitches rows.
-Import: under table locks, bulk statements for types and counts and COPY for the events.
+Import: the file is checked into a temporary table (binary COPY, a row per type and per event);
+then, under the import's lock, one statement per table copies the rows into place.
 """
 
 import json
@@ -13,13 +14,26 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Text, cast, delete, exists, func, literal, select, text, true
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from backend import errors
 from backend.models import HistoryEvent, MiniatureType, StageCount
-from backend.services.backup_format import FORMAT, VERSION, ImportFile
+from backend.services.backup_format import FORMAT, VERSION, Checked, check_backup
 from backend.services.types import STAGE_NAMES, TYPE_COUNTS
 from backend.stages import MAX_COUNT, STAGES
 
@@ -170,25 +184,25 @@ def has_data(session: Session) -> bool:
 def import_backup(
     *,
     session: Session,
-    backup: ImportFile,
+    body: bytes,
     mode: ImportMode,
     dry_run: bool,
     copies: "BackupStore",
 ) -> ImportSummary:
-    """Applies a validated backup in a savepoint; a dry run rolls it back, writing nothing."""
+    """Checks a backup file and applies it, all in a savepoint; a dry run checks everything,
+    limits included, and writes nothing."""
     replace = mode is ImportMode.REPLACE
-    changes_data = replace or bool(backup.types)
-    with session.begin_nested() as savepoint:
+    with session.begin_nested():
+        checked = _stage(session, body)
         _hold_off_writers(session)
-        if changes_data and not dry_run and has_data(session):
+        if not dry_run and (replace or checked.types) and has_data(session):
             # Written under the import's lock before anything changes; kept if it succeeds.
             with copies.before_import(session) as copy:
-                summary = _apply(session, backup, replace=replace)
+                summary = _apply(session, checked, replace=replace, dry_run=dry_run)
             summary.safety_copy = copy.entry.name
         else:
-            summary = _apply(session, backup, replace=replace)
-        if dry_run:
-            savepoint.rollback()
+            summary = _apply(session, checked, replace=replace, dry_run=dry_run)
+        session.execute(_DROP_STAGED)
     # What happened, never what the file holds.
     log.info(
         "import: mode=%s dry_run=%s types_created=%d types_merged=%d events_added=%d",
@@ -201,99 +215,125 @@ def import_backup(
     return summary
 
 
+# The checked file, a row per type and per event (backup_format.ROW_COLUMNS), so that Python
+# keeps none of it: PostgreSQL compares the names and then copies the rows into the tables.
+_CREATE_STAGED = text(
+    """
+    CREATE TEMPORARY TABLE import_rows (
+        type_no integer NOT NULL,
+        event_no integer,
+        from_stage varchar,
+        to_stage varchar,
+        qty integer,
+        at timestamptz,
+        undoes integer,
+        name varchar,
+        name_key varchar,
+        created_at timestamptz,
+        counts json
+    ) ON COMMIT DROP
+    """
+)
+_COPY_STAGED = "COPY import_rows FROM STDIN (FORMAT BINARY)"
+_STAGED_TYPES = (
+    "int4",
+    "int4",
+    "varchar",
+    "varchar",
+    "int4",
+    "timestamptz",
+    "int4",
+    "varchar",
+    "varchar",
+    "timestamptz",
+    "json",
+)
+_DROP_STAGED = text("DROP TABLE import_rows")
+# The first type, in file order, whose name key an earlier type has.
+_FIRST_DUPLICATE = text(
+    """
+    SELECT min(type_no) FROM (
+        SELECT type_no, lag(type_no) OVER (PARTITION BY name_key ORDER BY type_no) AS earlier
+        FROM import_rows WHERE event_no IS NULL
+    ) AS named
+    WHERE earlier IS NOT NULL
+    """
+)
+
+
+def _stage(session: Session, body: bytes) -> Checked:
+    """The file checked into import_rows, or ERR_IMPORT_INVALID for its first broken rule."""
+    session.execute(_CREATE_STAGED)
+    cursor = session.connection().connection.cursor()
+    # Binary COPY: the rows go in as they are checked, a few times faster than COPY's text.
+    with cursor.copy(_COPY_STAGED) as copy:
+        copy.set_types(_STAGED_TYPES)
+        checked = check_backup(body, copy.write_row)
+    error = checked.error
+    if error is not None and error.params["rule"] == "NOT_JSON":
+        raise error
+    duplicate = session.scalar(_FIRST_DUPLICATE)
+    # Every type row was read before the stream's error: a duplicate among them comes first.
+    if duplicate is not None:
+        raise errors.ImportInvalid(path=f"types[{duplicate}].name", rule="DUPLICATE_NAME")
+    if error is not None:
+        raise error
+    return checked
+
+
+# A staged type's row, joined to the miniature_types row it matches by name key.
+_MERGED = text(
+    """
+    SELECT count(*) FROM import_rows AS r JOIN miniature_types AS t ON t.name_key = r.name_key
+    WHERE r.event_no IS NULL
+    """
+)
+_FIRST_OVER_LIMIT = text(
+    """
+    SELECT r.type_no, c.key
+    FROM import_rows AS r
+    JOIN miniature_types AS t ON t.name_key = r.name_key
+    CROSS JOIN LATERAL json_each_text(r.counts) WITH ORDINALITY AS c (key, value, place)
+    JOIN stage_counts AS s ON s.type_id = t.id AND s.stage = c.key
+    WHERE r.event_no IS NULL AND s.count + CAST(c.value AS integer) > :max
+    ORDER BY r.type_no, c.place
+    LIMIT 1
+    """
+)
 _CREATE_TYPES = text(
     """
     INSERT INTO miniature_types (name, name_key, created_at)
-    SELECT * FROM unnest(
-        CAST(:names AS varchar[]), CAST(:keys AS varchar[]), CAST(:created AS timestamptz[])
-    )
-    RETURNING name_key, id
+    SELECT r.name, r.name_key, coalesce(r.created_at, now())
+    FROM import_rows AS r
+    WHERE r.event_no IS NULL
+      AND NOT EXISTS (SELECT FROM miniature_types AS t WHERE t.name_key = r.name_key)
+    ORDER BY r.type_no
+    """
+)
+# Every imported type has its five count rows (a new one gets them here), then the counts
+# given are added.
+_FIVE_COUNTS = text(
+    """
+    INSERT INTO stage_counts (type_id, stage, count)
+    SELECT t.id, stage, 0
+    FROM import_rows AS r
+    JOIN miniature_types AS t ON t.name_key = r.name_key
+    CROSS JOIN unnest(CAST(:stages AS varchar[])) AS stage
+    WHERE r.event_no IS NULL
+    ON CONFLICT (type_id, stage) DO NOTHING
     """
 )
 _ADD_COUNTS = text(
     """
     INSERT INTO stage_counts (type_id, stage, count)
-    SELECT * FROM unnest(
-        CAST(:type_ids AS integer[]), CAST(:stages AS varchar[]), CAST(:counts AS integer[])
-    )
+    SELECT t.id, c.key, CAST(c.value AS integer)
+    FROM import_rows AS r
+    JOIN miniature_types AS t ON t.name_key = r.name_key
+    CROSS JOIN LATERAL json_each_text(r.counts) AS c
+    WHERE r.event_no IS NULL AND CAST(c.value AS integer) > 0
     ON CONFLICT (type_id, stage) DO UPDATE SET count = stage_counts.count + excluded.count
     """
 )
-
-
-def _apply(session: Session, backup: ImportFile, *, replace: bool) -> ImportSummary:
-    keys = [entry.key for entry in backup.types]
-    if replace:
-        for table in (HistoryEvent, StageCount, MiniatureType):
-            session.execute(delete(table).execution_options(synchronize_session=False))
-        existing: dict[str, int] = {}
-    else:
-        found = session.execute(
-            select(MiniatureType.name_key, MiniatureType.id).where(MiniatureType.name_key.in_(keys))
-        )
-        existing = {key: type_id for key, type_id in found}
-    _check_limits(session, backup, keys, existing)
-
-    ids = dict(existing)
-    new = [(entry, key) for entry, key in zip(backup.types, keys, strict=True) if key not in ids]
-    if new:
-        now = session.scalar(select(func.now()))
-        created = session.execute(
-            _CREATE_TYPES,
-            {
-                "names": [entry.name for entry, _ in new],
-                "keys": [key for _, key in new],
-                "created": [entry.created_at or now for entry, _ in new],
-            },
-        )
-        ids.update((key, type_id) for key, type_id in created)
-    _add_counts(session, backup, [ids[key] for key in keys], new_ids={ids[k] for _, k in new})
-    events = _append_events(session, backup, [ids[key] for key in keys])
-    return ImportSummary(
-        types_created=len(new), types_merged=len(backup.types) - len(new), events_added=events
-    )
-
-
-def _check_limits(
-    session: Session, backup: ImportFile, keys: list[str], existing: dict[str, int]
-) -> None:
-    """The first count, in file order, that the merge would push past the maximum."""
-    if not existing:
-        return
-    current = {
-        (type_id, stage): count
-        for type_id, stage, count in session.execute(
-            select(StageCount.type_id, StageCount.stage, StageCount.count).where(
-                StageCount.type_id.in_(existing.values())
-            )
-        )
-    }
-    for index, (entry, key) in enumerate(zip(backup.types, keys, strict=True)):
-        type_id = existing.get(key)
-        if type_id is None or not entry.counts:
-            continue
-        for stage, count in entry.counts.items():
-            if current.get((type_id, stage.value), 0) + count > MAX_COUNT:
-                raise errors.ImportLimit(path=f"types[{index}].counts.{stage}", max=MAX_COUNT)
-
-
-def _add_counts(
-    session: Session, backup: ImportFile, type_ids: list[int], *, new_ids: set[int]
-) -> None:
-    """New types get all five rows; merged ones get their nonzero counts added."""
-    rows: dict[str, list[Any]] = {"type_ids": [], "stages": [], "counts": []}
-    for entry, type_id in zip(backup.types, type_ids, strict=True):
-        counts = entry.counts or {}
-        for stage in STAGES:
-            count = counts.get(stage, 0)
-            if count or type_id in new_ids:
-                rows["type_ids"].append(type_id)
-                rows["stages"].append(stage.value)
-                rows["counts"].append(count)
-    if rows["type_ids"]:
-        session.execute(_ADD_COUNTS, rows)
-
-
 # A block of event ids taken in one step. Safe because every writer of history_events waits for
 # the import's lock (_hold_off_writers) before it takes an id.
 _RESERVE_IDS = text(
@@ -302,30 +342,45 @@ _RESERVE_IDS = text(
                   nextval(pg_get_serial_sequence('history_events', 'id')) + :count - 1)
     """
 )
-
-
-def _append_events(session: Session, backup: ImportFile, type_ids: list[int]) -> int:
-    """COPY, a row at a time: the fastest way in for 100k events (see the benchmark notes).
-
-    The database ids are chosen here, in file order, so that an undo event can name the id of
-    the event it undoes (the file links them by place in the type's history).
+# The database ids follow the file's order, so an undo event names the id of the event it
+# undoes (the file links them by place).
+_APPEND_EVENTS = text(
     """
-    total = sum(len(entry.history) for entry in backup.types)
-    if not total:
-        return 0
-    first_id = session.execute(_RESERVE_IDS, {"count": total}).scalar_one() - total + 1
-    cursor = session.connection().connection.cursor()
-    with cursor.copy(_COPY_EVENTS) as copy:
-        for entry, type_id in zip(backup.types, type_ids, strict=True):
-            for event_id, (from_stage, to_stage, qty, at, undoes) in enumerate(
-                entry.history, start=first_id
-            ):
-                target = None if undoes is None else first_id + undoes
-                copy.write_row((event_id, type_id, from_stage, to_stage, qty, at, target))
-            first_id += len(entry.history)
-    return total
+    INSERT INTO history_events (id, type_id, from_stage, to_stage, qty, created_at, undoes)
+    SELECT :first + e.event_no, t.id, e.from_stage, e.to_stage, e.qty, e.at, :first + e.undoes
+    FROM import_rows AS e
+    JOIN import_rows AS r ON r.type_no = e.type_no AND r.event_no IS NULL
+    JOIN miniature_types AS t ON t.name_key = r.name_key
+    WHERE e.event_no IS NOT NULL
+    """
+).bindparams(bindparam("first", type_=BigInteger))
 
 
-_COPY_EVENTS = (
-    "COPY history_events (id, type_id, from_stage, to_stage, qty, created_at, undoes) FROM STDIN"
-)
+def _check_limits(session: Session) -> None:
+    """The first count, in file order, that the merge would push past the maximum."""
+    over = session.execute(_FIRST_OVER_LIMIT, {"max": MAX_COUNT}).first()
+    if over is not None:
+        raise errors.ImportLimit(path=f"types[{over.type_no}].counts.{over.key}", max=MAX_COUNT)
+
+
+def _apply(session: Session, checked: Checked, *, replace: bool, dry_run: bool) -> ImportSummary:
+    """Copies the checked rows into the tables (a dry run stops after the limits)."""
+    merged = 0
+    if not replace:
+        _check_limits(session)
+        merged = session.execute(_MERGED).scalar_one()
+    summary = ImportSummary(
+        types_created=checked.types - merged, types_merged=merged, events_added=checked.events
+    )
+    if dry_run:
+        return summary
+    if replace:
+        for table in (HistoryEvent, StageCount, MiniatureType):
+            session.execute(delete(table).execution_options(synchronize_session=False))
+    session.execute(_CREATE_TYPES)
+    session.execute(_FIVE_COUNTS, {"stages": [stage.value for stage in STAGES]})
+    session.execute(_ADD_COUNTS)
+    if checked.events:
+        last = session.execute(_RESERVE_IDS, {"count": checked.events}).scalar_one()
+        session.execute(_APPEND_EVENTS, {"first": last - checked.events + 1})
+    return summary

@@ -1,10 +1,12 @@
 """The backup file: its shape, and the check of a file against its rules.
 
 A file is checked as it is read, token by token (ijson), in file order: the first broken rule
-stops the check, and only the checked values are kept (a tuple per event), never a tree of the
-whole document. So a file costs memory in proportion to what it validly holds, and an invalid
-one is given up at its first error, whatever follows. The rest of the body is still read (and
-nothing kept) for one reason: a body that is not JSON at all is NOT_JSON, wherever the damage is.
+stops the check. Nothing of the file is kept in Python: each checked type, and each checked
+event, is handed on as a row as soon as it is read (the import streams them into a temporary
+table with COPY, and PostgreSQL finds names used twice). So a file of any shape costs about
+its own size in memory, and an invalid one is given up at its first error, whatever follows.
+The rest of the body is still read (and nothing kept) for one reason: a body that is not JSON
+at all is NOT_JSON, wherever the damage is.
 
 Choices the contract leaves open: a negative number is NEGATIVE, a qty of 0 or a number over
 the maximum is OUT_OF_RANGE; a stage that is not a string is NOT_STRING; `null` for an
@@ -12,7 +14,8 @@ optional key (`created_at`, `counts`, `history`) means absent; `exported_at` is 
 a name with a NUL character (which PostgreSQL text cannot hold) is NOT_STRING; a string with
 an escaped lone surrogate ("\\ud800", which no text can hold) makes the body NOT_JSON; an
 event's stages break INVALID_TRANSITION (at `to_stage`) where the second of them is read; a
-key given twice in one object is checked each time, and the last one counts.
+key given twice in one object is checked each time, and the last one counts (a type's last
+`name` is the one compared with the other types' names).
 `"id": null` and `"undoes": null` mean absent; an undo event whose own values are each valid
 but do not reverse the event it names is UNDO_MISMATCH, checked after the event's other rules.
 In a version 2 file whose `version` comes after `types`, the body is scanned ahead once for it.
@@ -22,11 +25,12 @@ same field types (a name is checked by the very rules of `POST /types`).
 """
 
 import re
+from array import array
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, NamedTuple, NotRequired
+from typing import Annotated, Any, NotRequired
 
 import ijson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -35,7 +39,7 @@ from typing_extensions import TypedDict
 from backend import errors
 from backend.names import name_key
 from backend.schemas import Count, Name, StageField
-from backend.stages import MAX_COUNT, STAGES, Stage, is_forward
+from backend.stages import MAX_COUNT, STAGE_ORDER, Stage
 
 FORMAT = "miniatures-tracker"
 VERSION = 2  # what export writes
@@ -106,38 +110,44 @@ IMPORT_RULES = (
     "UNDO_MISMATCH",
 )
 
-# --- what a checked file holds ---------------------------------------------------------------
+# --- what a checked file gives: rows, in file order ---------------------------------------
 
-
-class ImportEvent(NamedTuple):
-    from_stage: Stage | None
-    to_stage: Stage | None  # None only in an undo of an addition
-    qty: int
-    at: datetime  # in UTC
-    undoes: int | None  # an undo event: the place in its type's history of the event it undoes
+# Every row has these columns; a type's row leaves the event's empty and an event's row the
+# type's. A type's row comes after its events (its counts may follow its history).
+ROW_COLUMNS = (
+    "type_no",  # the type's place in `types`
+    "event_no",  # an event's place among all the file's events; null in a type's row
+    "from_stage",
+    "to_stage",
+    "qty",
+    "at",
+    "undoes",  # an undo event: the event_no of the event it undoes
+    "name",
+    "name_key",
+    "created_at",  # null: absent
+    "counts",  # {stage: count} in the file's order, each stage once; null: absent
+)
+Row = tuple[Any, ...]
+WriteRow = Callable[[Row], object]
 
 
 @dataclass(slots=True)
-class ImportType:
-    name: str
-    key: str  # the name key
-    created_at: datetime | None = None
-    counts: dict[Stage, int] = field(default_factory=dict)
-    history: list[ImportEvent] = field(default_factory=list)
+class Checked:
+    """What the check counted, and the first broken rule it found (None: none).
 
+    Two types with the same name key are not among the rules found here: the rows are
+    compared afterwards, and every type row was written before `error`'s place in the file.
+    """
 
-@dataclass(slots=True)
-class ImportFile:
-    """A backup file that broke no rule."""
-
-    types: list[ImportType]
+    types: int
+    events: int
+    error: errors.ImportInvalid | None
 
 
 # --- the check -------------------------------------------------------------------------------
 
 Tokens = Iterator[tuple[str, Any]]
 
-STAGE_NAMES: dict[str, Stage] = {stage.value: stage for stage in STAGES}
 _OPEN = frozenset({"start_map", "start_array"})
 _CLOSE = frozenset({"end_map", "end_array"})
 _ABSENT: Any = object()
@@ -150,34 +160,54 @@ _SURROGATE = re.compile(rb"(\\+)u[dD]([0-9a-fA-F])[0-9a-fA-F]{2}(\\u[dD][c-fC-F]
 
 _NAME: TypeAdapter[str] = TypeAdapter(Name)
 _NAME_RULES = {"name_required": "NAME_REQUIRED", "name_too_long": "NAME_TOO_LONG"}
+_EVENT_KEYS = ("from_stage", "to_stage", "qty", "at")
 
 
 class _Broken(Exception):
-    """The first broken rule: where (a path as the contract writes it) and which."""
+    """The first broken rule: which, and where. The path is put together as the exception
+    passes out through the objects that hold the value (so it is built only for an error)."""
 
-    def __init__(self, rule: str, path: str = "") -> None:
+    def __init__(self, rule: str, *place: str | int) -> None:
         super().__init__(rule)
         self.rule = rule
-        self.path = path
+        self.place = list(place)
+
+    def within(self, *outer: str | int) -> "_Broken":
+        self.place[:0] = outer
+        return self
+
+    @property
+    def path(self) -> str:
+        """("types", 2, "counts", "DONE") -> "types[2].counts.DONE"."""
+        path = ""
+        for part in self.place:
+            if isinstance(part, int):
+                path += f"[{part}]"
+            else:
+                path += f".{part}" if path else part
+        return path
 
 
-def parse_backup(body: bytes) -> ImportFile:
-    """The checked types of a backup file, or ERR_IMPORT_INVALID for its first broken rule."""
+def check_backup(body: bytes, write: WriteRow) -> Checked:
+    """Checks a backup file in file order, giving `write` a row for each checked type and event.
+
+    Stops at the first broken rule (then reads on, keeping nothing, only to tell a body that
+    is not JSON at all: NOT_JSON wins wherever it is).
+    """
     if _has_lone_surrogate(body):
-        raise errors.ImportInvalid(path="", rule="NOT_JSON")
+        return Checked(0, 0, errors.ImportInvalid(path="", rule="NOT_JSON"))
     tokens: Tokens = ijson.basic_parse(body)
-    broken: _Broken | None = None
+    reader = _Reader(tokens, write)
+    error = None
     try:
         try:
-            types = _document(tokens, body)
+            reader.document(body)
         except _Broken as first:
-            broken, types = first, []
+            error = errors.ImportInvalid(path=first.path, rule=first.rule)
         deque(tokens, maxlen=0)  # to the end: trailing garbage or a cut-off file is NOT_JSON
     except (ijson.JSONError, UnicodeDecodeError):
-        raise errors.ImportInvalid(path="", rule="NOT_JSON") from None
-    if broken is not None:
-        raise errors.ImportInvalid(path=broken.path, rule=broken.rule)
-    return ImportFile(types)
+        error = errors.ImportInvalid(path="", rule="NOT_JSON")
+    return Checked(reader.types, reader.events, error)
 
 
 def _has_lone_surrogate(body: bytes) -> bool:
@@ -203,42 +233,6 @@ def _skip(tokens: Tokens, event: str) -> None:
                 return
 
 
-def _document(tokens: Tokens, body: bytes) -> list[ImportType]:
-    event, _ = next(tokens)
-    if event != "start_map":
-        raise _Broken("NOT_OBJECT")
-    found: set[str] = set()
-    types: list[ImportType] = []
-    version: Any = None
-    for event, key in tokens:
-        if event == "end_map":
-            break
-        event, value = next(tokens)
-        if key == "format":
-            if event != "string":
-                raise _Broken("NOT_STRING", key)
-            if value != FORMAT:
-                raise _Broken("UNKNOWN_FORMAT", key)
-        elif key == "version":
-            version = _integer(event, value, key)
-            if version not in READABLE_VERSIONS:
-                raise _Broken("UNKNOWN_VERSION", key)
-        elif key == "types":
-            if event != "start_array":
-                raise _Broken("NOT_ARRAY", key)
-            if "version" not in found:
-                version = _version_ahead(body)
-            types = _types(tokens, linked=version == LINKED_VERSION)
-        else:
-            _skip(tokens, event)
-            continue
-        found.add(key)
-    for key in ("format", "version", "types"):
-        if key not in found:
-            raise _Broken("MISSING", key)
-    return types
-
-
 def _version_ahead(body: bytes) -> Any:
     """The top-level `version` of a file that writes it after `types` (None if there is none
     or the body breaks first: the check in file order reports that)."""
@@ -258,234 +252,346 @@ def _version_ahead(body: bytes) -> Any:
     return None
 
 
-def _types(tokens: Tokens, *, linked: bool) -> list[ImportType]:
-    types: list[ImportType] = []
-    keys: set[str] = set()
-    for index, (event, _) in enumerate(tokens):
-        if event == "end_array":
-            break
-        where = f"types[{index}]"
-        if event != "start_map":
-            raise _Broken("NOT_OBJECT", where)
-        entry = _type(tokens, where, keys, linked)
-        types.append(entry)
-        keys.add(entry.key)
-    return types
+# The leaves are judged by their value alone: ijson gives a JSON string as str, an integer as
+# int, any other number as Decimal, true/false as bool and null as None; a nested object or
+# array is _NESTED here.
+_NESTED: Any = object()
 
 
-def _type(tokens: Tokens, where: str, earlier_keys: set[str], linked: bool) -> ImportType:
-    entry = ImportType(name="", key="")
-    named = False
-    for event, key in tokens:
-        if event == "end_map":
-            break
-        event, value = next(tokens)
-        if key == "name":
-            entry.name = _name(event, value, f"{where}.name")
-            entry.key = name_key(entry.name)
-            if entry.key in earlier_keys:
-                raise _Broken("DUPLICATE_NAME", f"{where}.name")
-            named = True
-        elif key == "created_at":
-            entry.created_at = None if event == "null" else _time(event, value, f"{where}.{key}")
-        elif key == "counts":
-            entry.counts = {} if event == "null" else _counts(tokens, event, f"{where}.{key}")
-        elif key == "history":
-            entry.history = (
-                [] if event == "null" else _history(tokens, event, f"{where}.{key}", linked)
-            )
-        else:
-            _skip(tokens, event)
-    if not named:
-        raise _Broken("MISSING", f"{where}.name")
-    return entry
-
-
-def _name(event: str, value: Any, where: str) -> str:
-    if event != "string":
-        raise _Broken("NOT_STRING", where)
+def _name(value: Any) -> str:
+    if type(value) is not str:
+        raise _Broken("NOT_STRING")
     try:
         return _NAME.validate_python(value)
     except ValidationError as error:
-        raise _Broken(_NAME_RULES.get(error.errors()[0]["type"], "NOT_STRING"), where) from None
+        raise _Broken(_NAME_RULES.get(error.errors()[0]["type"], "NOT_STRING")) from None
 
 
-def _integer(event: str, value: Any, where: str) -> int:
-    if event != "number" or type(value) is not int:  # a fraction arrives as a Decimal
-        raise _Broken("NOT_INTEGER", where)
+def _integer(value: Any) -> int:
+    if type(value) is not int:  # not a bool, nor a fraction (a Decimal)
+        raise _Broken("NOT_INTEGER")
     return int(value)
 
 
-def _count(event: str, value: Any, where: str, minimum: int) -> int:
-    number = _integer(event, value, where)
+def _count(value: Any, minimum: int) -> int:
+    number = _integer(value)
     if number < 0:
-        raise _Broken("NEGATIVE", where)
+        raise _Broken("NEGATIVE")
     if not minimum <= number <= MAX_COUNT:
-        raise _Broken("OUT_OF_RANGE", where)
+        raise _Broken("OUT_OF_RANGE")
     return number
 
 
-def _time(event: str, value: Any, where: str) -> datetime:
-    if event != "string":
-        raise _Broken("NOT_STRING", where)
+def _time(value: Any) -> datetime:
+    if type(value) is not str:
+        raise _Broken("NOT_STRING")
     if not _ISO_TIME.fullmatch(value):
-        raise _Broken("INVALID_TIME", where)
+        raise _Broken("INVALID_TIME")
     try:
         # In UTC: a time whose UTC date is past year 9999 (or before 1) could never be exported.
         return datetime.fromisoformat(value.upper()).astimezone(UTC)
     except (ValueError, OverflowError):
-        raise _Broken("INVALID_TIME", where) from None
+        raise _Broken("INVALID_TIME") from None
 
 
-def _counts(tokens: Tokens, event: str, where: str) -> dict[Stage, int]:
-    if event != "start_map":
-        raise _Broken("NOT_OBJECT", where)
-    counts: dict[Stage, int] = {}
-    for event, key in tokens:
-        if event == "end_map":
-            break
-        stage = STAGE_NAMES.get(key)
-        if stage is None:
-            raise _Broken("INVALID_STAGE", f"{where}.{key}")
-        event, value = next(tokens)
-        counts[stage] = _count(event, value, f"{where}.{key}", 0)
-    return counts
+def _stage(value: Any) -> str:
+    if type(value) is not str:
+        raise _Broken("INVALID_STAGE" if value is None else "NOT_STRING")
+    if value not in STAGE_ORDER:
+        raise _Broken("INVALID_STAGE")
+    return value
 
 
-def _stage(event: str, value: Any, where: str) -> Stage:
-    if event != "string":
-        raise _Broken("INVALID_STAGE" if event == "null" else "NOT_STRING", where)
-    stage = STAGE_NAMES.get(value)
-    if stage is None:
-        raise _Broken("INVALID_STAGE", where)
-    return stage
+_STAGE_CODES: dict[str | None, int] = {None: 0} | {
+    stage: n + 1 for n, stage in enumerate(STAGE_ORDER)
+}
+_UNDO = 1 << 26
 
 
-def _history(tokens: Tokens, event: str, where: str, linked: bool) -> list[ImportEvent]:
-    if event != "start_array":
-        raise _Broken("NOT_ARRAY", where)
-    history: list[ImportEvent] = []
-    append = history.append
-    links = _Links() if linked else None
-    for index, (event, _) in enumerate(tokens):
-        if event == "end_array":
-            break
-        if event != "start_map":
-            raise _Broken("NOT_OBJECT", f"{where}[{index}]")
-        if links is None:
-            append(_event(tokens, f"{where}[{index}]"))
-        else:
-            append(_linked_event(tokens, f"{where}[{index}]", history, links))
-    return history
-
-
-def _event(tokens: Tokens, where: str) -> ImportEvent:
-    """One event of a version 1 file; the hot path of a large file, so its keys are matched
-    inline."""
-    from_stage = to_stage = qty = at = _ABSENT
-    for event, key in tokens:
-        if event == "end_map":
-            break
-        event, value = next(tokens)
-        if key == "from_stage":
-            from_stage = None if event == "null" else _stage(event, value, f"{where}.{key}")
-        elif key == "to_stage":
-            to_stage = _stage(event, value, f"{where}.{key}")
-        elif key == "qty":
-            qty = _count(event, value, f"{where}.{key}", 1)
-            continue
-        elif key == "at":
-            at = _time(event, value, f"{where}.{key}")
-            continue
-        else:
-            _skip(tokens, event)
-            continue
-        if (
-            from_stage is not _ABSENT
-            and to_stage is not _ABSENT
-            and not is_forward(from_stage, to_stage)
-        ):
-            raise _Broken("INVALID_TRANSITION", f"{where}.to_stage")
-    _require(where, from_stage, to_stage, qty, at)
-    return ImportEvent(from_stage, to_stage, qty, at, None)
-
-
-def _require(where: str, from_stage: Any, to_stage: Any, qty: Any, at: Any) -> None:
-    fields = (("from_stage", from_stage), ("to_stage", to_stage), ("qty", qty), ("at", at))
-    for key, value in fields:
-        if value is _ABSENT:
-            raise _Broken("MISSING", f"{where}.{key}")
+def _move(from_stage: str | None, to_stage: str | None, qty: int) -> int:
+    """An event's stages and qty as one small number (qty < 2**20): what an undo must reverse."""
+    return qty | _STAGE_CODES[from_stage] << 20 | _STAGE_CODES[to_stage] << 23
 
 
 @dataclass(slots=True)
 class _Links:
-    """What the undo links of one type's history may name so far (places in the history)."""
+    """What the undo events of one type's history may name (version 2), by place in that
+    history. Kept small: one type may hold every event of a 20 MiB file."""
 
     places: dict[int, int] = field(default_factory=dict)  # the file's event id -> its place
+    moves: "array[int]" = field(default_factory=lambda: array("q"))  # per place: _move | _UNDO
     undone: set[int] = field(default_factory=set)
 
+    def target(self, value: Any) -> int:
+        """The place of the event an undo names."""
+        place = self.places.get(_integer(value))
+        if place is None or self.moves[place] & _UNDO:
+            raise _Broken("UNKNOWN_EVENT")
+        if place in self.undone:
+            raise _Broken("ALREADY_UNDONE")
+        return place
 
-def _linked_event(
-    tokens: Tokens, where: str, history: list[ImportEvent], links: _Links
-) -> ImportEvent:
-    """One event of a version 2 file. Whether it is an undo (its `undoes`, wherever that stands
-    in the object) decides its stage rules, so the object's values are read first."""
-    values: list[tuple[str, str, Any]] = []
-    for event, key in tokens:
-        if event == "end_map":
-            break
-        event, value = next(tokens)
-        _skip(tokens, event)  # a nested value is never a valid one: its first token says so
-        values.append((key, event, value))
-    is_undo = next((e != "null" for k, e, _ in reversed(values) if k == "undoes"), False)
+
+class _Reader:
+    """One pass over the tokens; counts what it has handed on."""
+
+    def __init__(self, tokens: Tokens, write: WriteRow) -> None:
+        self.tokens = tokens
+        self.write = write
+        self.linked = False
+        self.types = 0
+        self.events = 0
+
+    def value(self) -> Any:
+        """The next value, as the leaves are judged (a nested one is skipped)."""
+        event, value = next(self.tokens)
+        if event in _OPEN:
+            _skip(self.tokens, event)
+            return _NESTED
+        return value
+
+    def document(self, body: bytes) -> None:
+        tokens = self.tokens
+        event, _ = next(tokens)
+        if event != "start_map":
+            raise _Broken("NOT_OBJECT")
+        found: set[str] = set()
+        for event, key in tokens:
+            if event == "end_map":
+                break
+            try:
+                if key == "format":
+                    value = self.value()
+                    if type(value) is not str:
+                        raise _Broken("NOT_STRING")
+                    if value != FORMAT:
+                        raise _Broken("UNKNOWN_FORMAT")
+                elif key == "version":
+                    version = _integer(self.value())
+                    if version not in READABLE_VERSIONS:
+                        raise _Broken("UNKNOWN_VERSION")
+                    self.linked = version == LINKED_VERSION
+                elif key == "types":
+                    if next(tokens)[0] != "start_array":
+                        raise _Broken("NOT_ARRAY")
+                    if "version" not in found:
+                        self.linked = _version_ahead(body) == LINKED_VERSION
+                    self.type_list()
+                else:
+                    self.value()
+                    continue
+            except _Broken as broken:
+                raise broken.within(key) from None
+            found.add(key)
+        for key in ("format", "version", "types"):
+            if key not in found:
+                raise _Broken("MISSING", key)
+
+    def type_list(self) -> None:
+        for event, _ in self.tokens:
+            if event == "end_array":
+                break
+            type_no = self.types
+            try:
+                if event != "start_map":
+                    raise _Broken("NOT_OBJECT")
+                self.type(type_no)
+            except _Broken as broken:
+                raise broken.within(type_no) from None
+            self.types += 1
+
+    def type(self, type_no: int) -> None:
+        tokens = self.tokens
+        name = key = None
+        created_at = counts = None
+        try:
+            for event, field in tokens:
+                if event == "end_map":
+                    break
+                try:
+                    if field == "name":
+                        name = key = None
+                        name = _name(self.value())
+                        key = name_key(name)
+                    elif field == "created_at":
+                        value = self.value()
+                        created_at = None if value is None else _time(value)
+                    elif field == "counts":
+                        counts = self.counts()
+                    elif field == "history":
+                        self.history(type_no)
+                    else:
+                        self.value()
+                except _Broken as broken:
+                    raise broken.within(field) from None
+            if name is None:
+                raise _Broken("MISSING", "name")
+        finally:
+            # A name read before an error is still compared with the earlier types' names: a
+            # duplicate there comes first in the file.
+            if name is not None:
+                self.write(
+                    (type_no, None, None, None, None, None, None, name, key, created_at, counts)
+                )
+
+    def counts(self) -> dict[str, int] | None:
+        tokens = self.tokens
+        event, _ = next(tokens)
+        if event == "null":
+            return None
+        if event != "start_map":
+            raise _Broken("NOT_OBJECT")
+        counts: dict[str, int] = {}
+        for event, stage in tokens:
+            if event == "end_map":
+                break
+            if stage not in STAGE_ORDER:
+                raise _Broken("INVALID_STAGE", stage)
+            try:
+                counts[stage] = _count(self.value(), 0)
+            except _Broken as broken:
+                raise broken.within(stage) from None
+        return counts
+
+    def history(self, type_no: int) -> None:
+        """The hot path of a large file. Each event's keys and values are read first: whether
+        it is an undo (its `undoes`, wherever that stands) decides its stage rules. An event
+        as export writes it is then taken in one step; any other is judged key by key, in
+        file order, which finds the first rule it breaks."""
+        tokens = self.tokens
+        event, _ = next(tokens)
+        if event == "null":
+            return
+        if event != "start_array":
+            raise _Broken("NOT_ARRAY")
+        next_token = tokens.__next__
+        write = self.write
+        linked = self.linked
+        links = _Links() if linked else None
+        first = event_no = self.events
+        for index, (event, _) in enumerate(tokens):
+            if event == "end_array":
+                break
+            if event != "start_map":
+                raise _Broken("NOT_OBJECT", index)
+            values: dict[str, Any] = {}
+            twice: list[tuple[str, Any]] | None = None  # every key and value, if a key repeats
+            for event, key in tokens:
+                if event == "end_map":
+                    break
+                event, value = next_token()
+                if event in _OPEN:
+                    _skip(tokens, event)
+                    value = _NESTED
+                if key in values and twice is None:
+                    twice = list(values.items())
+                if twice is not None:
+                    twice.append((key, value))
+                values[key] = value
+            row = None if twice else _plain_event(values, links)
+            if row is None:
+                try:
+                    row = _judged_event(twice or list(values.items()), links)
+                except _Broken as broken:
+                    raise broken.within(index) from None
+            from_stage, to_stage, qty, at, event_id, target = row
+            if links is not None:
+                if event_id is not None:
+                    links.places[event_id] = index
+                move = _move(from_stage, to_stage, qty)
+                if target is not None:
+                    links.undone.add(target)
+                    move |= _UNDO
+                    target += first
+                links.moves.append(move)
+            write(
+                (type_no, event_no, from_stage, to_stage, qty, at, target, None, None, None, None)
+            )
+            event_no += 1
+            self.events = event_no
+
+
+# A checked event: from_stage, to_stage, qty, at, its id and the place it undoes (version 2).
+_Event = tuple[str | None, str | None, int, datetime, int | None, int | None]
+
+
+def _plain_event(values: dict[str, Any], links: _Links | None) -> _Event | None:
+    """An event that is not an undo and breaks no rule, in one step; None for anything else."""
+    from_stage = values.get("from_stage", _ABSENT)
+    to_stage = values.get("to_stage")
+    qty = values.get("qty")
+    at = values.get("at")
+    if not (
+        (from_stage is None or from_stage in STAGE_ORDER)
+        and to_stage in STAGE_ORDER
+        and (from_stage is None or STAGE_ORDER[to_stage] > STAGE_ORDER[from_stage])
+        and type(qty) is int
+        and 0 < qty <= MAX_COUNT
+        and type(at) is str
+        and _ISO_TIME.fullmatch(at)
+    ):
+        return None
+    event_id = None
+    if links is not None:
+        event_id = values.get("id")
+        if values.get("undoes") is not None or not (
+            event_id is None or (type(event_id) is int and event_id not in links.places)
+        ):
+            return None
+    try:
+        moment = datetime.fromisoformat(at.upper()).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return from_stage, to_stage, qty, moment, event_id, None
+
+
+def _judged_event(fields: list[tuple[str, Any]], links: _Links | None) -> _Event:
+    """One event judged key by key in file order: its first broken rule, or the event."""
+    is_undo = links is not None and next(
+        (v is not None for k, v in reversed(fields) if k == "undoes"), False
+    )
     from_stage = to_stage = qty = at = _ABSENT
     event_id = target = None
-    for key, event, value in values:
-        path = f"{where}.{key}"
-        if key == "from_stage":
-            from_stage = None if event == "null" else _stage(event, value, path)
-        elif key == "to_stage":
-            to_stage = None if event == "null" and is_undo else _stage(event, value, path)
-        elif key == "qty":
-            qty = _count(event, value, path, 1)
-            continue
-        elif key == "at":
-            at = _time(event, value, path)
-            continue
-        elif key == "id":
-            event_id = None if event == "null" else _integer(event, value, path)
-            if event_id in links.places:
-                raise _Broken("DUPLICATE_ID", path)
-            continue
-        elif key == "undoes":
-            target = None if event == "null" else _undone_place(event, value, path, history, links)
-            continue
-        else:
-            continue
+    for key, value in fields:
+        try:
+            if key == "from_stage":
+                from_stage = None if value is None else _stage(value)
+            elif key == "to_stage":
+                to_stage = None if value is None and is_undo else _stage(value)
+            elif key == "qty":
+                qty = _count(value, 1)
+                continue
+            elif key == "at":
+                at = _time(value)
+                continue
+            elif links is None:
+                continue
+            elif key == "id":
+                event_id = None if value is None else _integer(value)
+                if event_id in links.places:
+                    raise _Broken("DUPLICATE_ID")
+                continue
+            elif key == "undoes":
+                target = None if value is None else links.target(value)
+                continue
+            else:
+                continue
+        except _Broken as broken:
+            raise broken.within(key) from None
         if (
             not is_undo
             and from_stage is not _ABSENT
             and to_stage is not _ABSENT
-            and not is_forward(from_stage, to_stage)
+            and from_stage is not None
+            and STAGE_ORDER[to_stage] <= STAGE_ORDER[from_stage]
         ):
-            raise _Broken("INVALID_TRANSITION", f"{where}.to_stage")
-    _require(where, from_stage, to_stage, qty, at)
-    if target is not None:
-        undone = history[target]
-        if (from_stage, to_stage, qty) != (undone.to_stage, undone.from_stage, undone.qty):
-            raise _Broken("UNDO_MISMATCH", f"{where}.undoes")
-        links.undone.add(target)
-    if event_id is not None:
-        links.places[event_id] = len(history)
-    return ImportEvent(from_stage, to_stage, qty, at, target)
-
-
-def _undone_place(
-    event: str, value: Any, where: str, history: list[ImportEvent], links: _Links
-) -> int:
-    place = links.places.get(_integer(event, value, where))
-    if place is None or history[place].undoes is not None:
-        raise _Broken("UNKNOWN_EVENT", where)
-    if place in links.undone:
-        raise _Broken("ALREADY_UNDONE", where)
-    return place
+            raise _Broken("INVALID_TRANSITION", "to_stage")
+    for key, value in zip(_EVENT_KEYS, (from_stage, to_stage, qty, at), strict=True):
+        if value is _ABSENT:
+            raise _Broken("MISSING", key)
+    if target is None:
+        return from_stage, to_stage, qty, at, event_id, None
+    assert links is not None  # a target is only found through them
+    if links.moves[target] != _move(to_stage, from_stage, qty):
+        raise _Broken("UNDO_MISMATCH", "undoes")
+    return from_stage, to_stage, qty, at, event_id, target

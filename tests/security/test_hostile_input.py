@@ -183,3 +183,41 @@ def test_a_valid_file_of_the_maximum_size_is_checked_in_bounded_memory(
     growth, answer = peak_growth_of_dry_run(server, http, body)
     assert answer["types_created"] > 0, answer
     assert growth < 3 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+
+
+def tiny_types_file(size: int) -> tuple[bytes, int]:
+    """A valid backup of the maximum size made of types that hold nothing but a name."""
+    head = b'{"format":"miniatures-tracker","version":1,"types":['
+    names = []
+    used = len(head) + 2
+    while used < size - 32:
+        name = b'{"name":"T%d"},' % len(names)
+        names.append(name)
+        used += len(name)
+    body = head + b"".join(names)[:-1] + b"]}"
+    assert size * 0.9 < len(body) <= size
+    return body, len(names)
+
+
+def test_a_file_of_a_million_tiny_types_is_checked_in_bounded_memory(
+    server: AppServer, http: httpx.Client
+) -> None:
+    """Nothing is kept per type in the server: the names are compared by the database."""
+    body, count = tiny_types_file(MAX_IMPORT)
+    assert count > 1_000_000
+    growth, answer = peak_growth_of_dry_run(server, http, body)
+    assert answer == {
+        "types_created": count,
+        "types_merged": 0,
+        "events_added": 0,
+        "safety_copy": None,
+    }
+    assert growth < 3 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+    # The last one named as the first: found, and reported at its place.
+    last = b'{"name":"T%d"}]}' % (count - 1)
+    assert body.endswith(last)
+    duplicate = body[: -len(last)] + b'{"name":"t0"}]}'
+    growth, answer = peak_growth_of_dry_run(server, http, duplicate)
+    where = {"path": f"types[{count - 1}].name", "rule": "DUPLICATE_NAME"}
+    assert answer == {"code": "ERR_IMPORT_INVALID", "params": where}
+    assert growth < 3 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
