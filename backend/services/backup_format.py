@@ -313,6 +313,15 @@ def _move(from_stage: str | None, to_stage: str | None, qty: int) -> int:
     return qty | _STAGE_CODES[from_stage] << 20 | _STAGE_CODES[to_stage] << 23
 
 
+# The stages of every event that is not an undo: forward, or an addition (from None).
+_FORWARD: dict[tuple[Any, Any], int] = {
+    (from_stage, to_stage): _move(from_stage, to_stage, 0)
+    for from_stage in (None, *STAGE_ORDER)
+    for to_stage in STAGE_ORDER
+    if from_stage is None or STAGE_ORDER[to_stage] > STAGE_ORDER[from_stage]
+}
+
+
 @dataclass(slots=True)
 class _Links:
     """What the undo events of one type's history may name (version 2), by place in that
@@ -468,6 +477,7 @@ class _Reader:
         write = self.write
         linked = self.linked
         links = _Links() if linked else None
+        plain_event = _plain_event
         first = event_no = self.events
         for index, (event, _) in enumerate(tokens):
             if event == "end_array":
@@ -488,48 +498,41 @@ class _Reader:
                 if twice is not None:
                     twice.append((key, value))
                 values[key] = value
-            row = None if twice else _plain_event(values, links)
+            row = None if twice else plain_event(values, links)
             if row is None:
                 try:
                     row = _judged_event(twice or list(values.items()), links)
                 except _Broken as broken:
                     raise broken.within(index) from None
-            from_stage, to_stage, qty, at, event_id, target = row
+            from_stage, to_stage, qty, at, event_id, target, move = row
             if links is not None:
                 if event_id is not None:
                     links.places[event_id] = index
-                move = _move(from_stage, to_stage, qty)
                 if target is not None:
                     links.undone.add(target)
-                    move |= _UNDO
                     target += first
                 links.moves.append(move)
             write(
                 (type_no, event_no, from_stage, to_stage, qty, at, target, None, None, None, None)
             )
             event_no += 1
-            self.events = event_no
+        self.events = event_no
 
 
-# A checked event: from_stage, to_stage, qty, at, its id and the place it undoes (version 2).
-_Event = tuple[str | None, str | None, int, datetime, int | None, int | None]
+# A checked event: from_stage, to_stage, qty, at; its id, the place it undoes and its _move
+# (version 2).
+_Event = tuple[str | None, str | None, int, datetime, int | None, int | None, int]
 
 
 def _plain_event(values: dict[str, Any], links: _Links | None) -> _Event | None:
     """An event that is not an undo and breaks no rule, in one step; None for anything else."""
-    from_stage = values.get("from_stage", _ABSENT)
-    to_stage = values.get("to_stage")
+    stages = (values.get("from_stage", _ABSENT), values.get("to_stage"))
+    move = _FORWARD.get(stages)
     qty = values.get("qty")
     at = values.get("at")
-    if not (
-        (from_stage is None or from_stage in STAGE_ORDER)
-        and to_stage in STAGE_ORDER
-        and (from_stage is None or STAGE_ORDER[to_stage] > STAGE_ORDER[from_stage])
-        and type(qty) is int
-        and 0 < qty <= MAX_COUNT
-        and type(at) is str
-        and _ISO_TIME.fullmatch(at)
-    ):
+    if move is None or type(qty) is not int or not 0 < qty <= MAX_COUNT:
+        return None
+    if type(at) is not str or not _ISO_TIME.fullmatch(at):
         return None
     event_id = None
     if links is not None:
@@ -542,7 +545,7 @@ def _plain_event(values: dict[str, Any], links: _Links | None) -> _Event | None:
         moment = datetime.fromisoformat(at.upper()).astimezone(UTC)
     except (ValueError, OverflowError):
         return None
-    return from_stage, to_stage, qty, moment, event_id, None
+    return *stages, qty, moment, event_id, None, move | qty
 
 
 def _judged_event(fields: list[tuple[str, Any]], links: _Links | None) -> _Event:
@@ -589,9 +592,10 @@ def _judged_event(fields: list[tuple[str, Any]], links: _Links | None) -> _Event
     for key, value in zip(_EVENT_KEYS, (from_stage, to_stage, qty, at), strict=True):
         if value is _ABSENT:
             raise _Broken("MISSING", key)
+    move = _move(from_stage, to_stage, qty)
     if target is None:
-        return from_stage, to_stage, qty, at, event_id, None
+        return from_stage, to_stage, qty, at, event_id, None, move
     assert links is not None  # a target is only found through them
     if links.moves[target] != _move(to_stage, from_stage, qty):
         raise _Broken("UNDO_MISMATCH", "undoes")
-    return from_stage, to_stage, qty, at, event_id, target
+    return from_stage, to_stage, qty, at, event_id, target, move | _UNDO
