@@ -36,6 +36,7 @@ _types = MiniatureType.__table__.c
 # The five counts of each type as columns, one row per type: pivoted before any join. Written
 # as SQL so that the stage names are part of the statement, not bound parameters: bound, they
 # made PostgreSQL plan the prepared statement again on every run (tests/benchmarks/RESULTS.md).
+# `.columns` names every stage of STAGES: one missing from the SQL fails every list at once.
 TYPE_COUNTS = (
     text(
         """
