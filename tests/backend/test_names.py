@@ -3,12 +3,13 @@ import and the migration that recomputed the keys of existing types."""
 
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from backend.db import downgrade_database, make_engine, upgrade_database
 from backend.names import clean_name, name_key
@@ -231,6 +232,50 @@ def key_of_revision_0001(name: str) -> str:
     return folded.replace("ё", "е")
 
 
+def add_old_types(
+    engine: Engine, types: list[tuple[str, int]], old_key: Callable[[str], str]
+) -> None:
+    """Types as an earlier revision left them: (name, created on day n of November), ids in
+    list order, each with a count and an event of its id's number."""
+    with engine.begin() as conn:
+        for number, (name, day) in enumerate(types, start=1):
+            conn.execute(
+                text(
+                    "INSERT INTO miniature_types (id, name, name_key, created_at) "
+                    "VALUES (:id, :name, :key, :at)"
+                ),
+                {
+                    "id": number,
+                    "name": name,
+                    "key": old_key(name),
+                    "at": f"2026-11-{day:02d}T10:00:00Z",
+                },
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO stage_counts (type_id, stage, count) VALUES (:id, 'IN_BOX', :id)"
+                ),
+                {"id": number},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO history_events (type_id, to_stage, qty) "
+                    "VALUES (:id, 'IN_BOX', :id)"
+                ),
+                {"id": number},
+            )
+
+
+def type_rows(engine: Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        query = (
+            "SELECT t.id, t.name, t.name_key, t.created_at, s.count, e.qty "
+            "FROM miniature_types t JOIN stage_counts s ON s.type_id = t.id "
+            "JOIN history_events e ON e.type_id = t.id ORDER BY t.id"
+        )
+        return [tuple(row) for row in conn.execute(text(query))]
+
+
 OLD_TYPES = [  # (name, created on day n of November); ids follow the list
     ("Tau", 3),
     ("Ｋｎｉｇｈｔｓ", 1),
@@ -254,47 +299,8 @@ def test_migration_recomputes_keys_and_tells_look_alikes_apart(
     upgrade_database(url, "0001")
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
-            for number, (name, day) in enumerate(OLD_TYPES, start=1):
-                conn.execute(
-                    text(
-                        "INSERT INTO miniature_types (id, name, name_key, created_at) "
-                        "VALUES (:id, :name, :key, :at)"
-                    ),
-                    {
-                        "id": number,
-                        "name": name,
-                        "key": key_of_revision_0001(name),
-                        "at": f"2026-11-{day:02d}T10:00:00Z",
-                    },
-                )
-                conn.execute(
-                    text(
-                        "INSERT INTO stage_counts (type_id, stage, count) "
-                        "VALUES (:id, 'IN_BOX', :id)"
-                    ),
-                    {"id": number},
-                )
-                conn.execute(
-                    text(
-                        "INSERT INTO history_events (type_id, to_stage, qty) "
-                        "VALUES (:id, 'IN_BOX', :id)"
-                    ),
-                    {"id": number},
-                )
-
-        def rows() -> list[tuple[Any, ...]]:
-            with engine.connect() as conn:
-                return [
-                    tuple(row)
-                    for row in conn.execute(
-                        text(
-                            "SELECT t.id, t.name, t.name_key, t.created_at, s.count, e.qty "
-                            "FROM miniature_types t JOIN stage_counts s ON s.type_id = t.id "
-                            "JOIN history_events e ON e.type_id = t.id ORDER BY t.id"
-                        )
-                    )
-                ]
+        add_old_types(engine, OLD_TYPES, key_of_revision_0001)
+        rows = partial(type_rows, engine)
 
         before = rows()
         upgrade_database(url)
@@ -367,35 +373,8 @@ def test_migration_makes_control_characters_spaces_and_tells_look_alikes_apart(
     upgrade_database(url, "0003")
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
-            for number, (name, day) in enumerate(CONTROL_TYPES, start=1):
-                conn.execute(
-                    text(
-                        "INSERT INTO miniature_types (id, name, name_key, created_at) "
-                        "VALUES (:id, :name, :key, :at)"
-                    ),
-                    {
-                        "id": number,
-                        "name": name,
-                        "key": key_of_revision_0003(name),
-                        "at": f"2026-11-{day:02d}T10:00:00Z",
-                    },
-                )
-                conn.execute(
-                    text(
-                        "INSERT INTO stage_counts (type_id, stage, count) "
-                        "VALUES (:id, 'IN_BOX', :id)"
-                    ),
-                    {"id": number},
-                )
-
-        def rows() -> list[tuple[Any, ...]]:
-            with engine.connect() as conn:
-                query = (
-                    "SELECT t.id, t.name, t.name_key, t.created_at, s.count FROM miniature_types t "
-                    "JOIN stage_counts s ON s.type_id = t.id ORDER BY t.id"
-                )
-                return [tuple(row) for row in conn.execute(text(query))]
+        add_old_types(engine, CONTROL_TYPES, key_of_revision_0003)
+        rows = partial(type_rows, engine)
 
         before = rows()
         upgrade_database(url)
