@@ -241,8 +241,10 @@ def test_main_flow_with_the_keyboard_alone(
     expect(page.get_by_test_id("empty-state")).to_be_visible()
     expect(page).to_have_title(f"{say(lang, 'collection.title')} — {app}")
 
-    # Language switch: Shift+Tab to the other language, Enter; the page and its title follow and
-    # the focus stays on the switch.
+    # Language switch: a half-typed name, then Shift+Tab to the other language, Enter; the page
+    # and its title follow, the focus stays on the switch, and what was typed is kept.
+    tab_to(page, name)
+    page.keyboard.type("Orks")
     switch = page.get_by_role("button", name=other.upper(), exact=True)
     tab_to(page, switch, back=True)
     page.keyboard.press("Enter")
@@ -251,3 +253,6 @@ def test_main_flow_with_the_keyboard_alone(
     expect(page.get_by_role("heading", level=1)).to_have_text(say(other, "collection.title"))
     expect(page).to_have_title(f"{say(other, 'collection.title')} — {say(other, 'app.name')}")
     expect(page.locator("html")).to_have_attribute("lang", other)
+    expect(page.get_by_role("textbox", name=say(other, "addType.name"), exact=True)).to_have_value(
+        "Orks"
+    )
