@@ -89,11 +89,13 @@ class Postmaster:
     def read(cls, pgdata: Path) -> "Postmaster | None":
         try:
             lines = (pgdata / "postmaster.pid").read_text().splitlines()
-            pid, port = int(lines[0]), int(lines[3])
+            # A starting server writes the file in steps: until its socket folder and
+            # listen address are in (lines 5 and 6), it is not a server to reach yet.
+            pid, port, socket_dir, host = int(lines[0]), int(lines[3]), lines[4], lines[5]
         except (OSError, ValueError, IndexError):
             return None
         status = lines[7].strip() if len(lines) > 7 else ""
-        return cls(pid, lines[4].strip(), port, lines[5].strip(), status)
+        return cls(pid, socket_dir.strip(), port, host.strip(), status)
 
 
 @contextmanager

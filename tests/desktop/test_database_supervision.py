@@ -299,3 +299,23 @@ def test_a_stop_during_a_restart_cuts_it_short(start_launcher, launch_dir: Path)
 def shutdown_requested(pgdata: Path) -> bool:
     logs = sorted((pgdata / "log").glob("postgresql-*.log"), key=lambda path: path.stat().st_mtime)
     return any(b"received fast shutdown request" in path.read_bytes() for path in logs[-2:])
+
+
+def test_a_half_written_postmaster_pid_is_not_yet_a_server(tmp_path: Path) -> None:
+    """A starting server writes postmaster.pid in steps (the supervisor and a launch read it
+    meanwhile): until the socket folder and the address are in, it names no server to reach."""
+    steps = ["4242", str(tmp_path), "1764480000", "5432", "/tmp", "127.0.0.1", "  1234  5", "ready"]
+    for written in range(len(steps) + 1):
+        (tmp_path / "postmaster.pid").write_text("\n".join(steps[:written]) + "\n")
+        server = Postmaster.read(tmp_path)
+        if written < 6:
+            assert server is None, written
+        else:
+            assert server is not None
+            assert (server.pid, server.port, server.socket_dir, server.host) == (
+                4242,
+                5432,
+                "/tmp",
+                "127.0.0.1",
+            )
+            assert server.status == ("ready" if written == 8 else "")
