@@ -95,15 +95,17 @@ _EVENT_JSON = func.format(
 )
 _EVENT_SEPARATOR = ",\n        "
 # In time order, and an undo event always after the event it undoes (ids grow), even when an
-# imported event was dated later than its undo.
-_EVENT_ORDER = (func.greatest(_e.created_at, _undone.c.created_at), _e.id)
+# imported event was dated later than its undo. The undone event is looked up by its key, one
+# row per undo event: a join would let the planner scan every event once per type whenever
+# the statistics lag behind the data (right after an import: 4.5 s instead of 0.3 s).
+_UNDONE_AT = select(_undone.c.created_at).where(_undone.c.id == _e.undoes).scalar_subquery()
+_EVENT_ORDER = (func.greatest(_e.created_at, _UNDONE_AT), _e.id)
 _HISTORY = (
     select(
         func.string_agg(
             _EVENT_JSON, aggregate_order_by(literal(_EVENT_SEPARATOR), *_EVENT_ORDER)
         ).label("history")
     )
-    .select_from(_events.outerjoin(_undone, _undone.c.id == _e.undoes))
     .where(_e.type_id == _types.c.id)
     .lateral("history")
 )
