@@ -59,10 +59,16 @@ def _unreachable(error: BaseException) -> bool:
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
     state = sqlstate(error)
-    if state is None:  # raised by the driver itself: it has no working connection
-        driver_error = getattr(error, "orig", error)
-        return isinstance(driver_error, psycopg.OperationalError | psycopg.InterfaceError)
-    return state.startswith(CONNECTION_CLASS) or state in CONNECTION_LOST
+    if state is not None:
+        return state.startswith(CONNECTION_CLASS) or state in CONNECTION_LOST
+    if isinstance(error, sa_exc.DBAPIError) and error.statement is not None:
+        # Raised by the driver while running a statement on a connection that SQLAlchemy
+        # found neither closed nor broken (above): the statement failed, the connection
+        # works (e.g. more bound parameters than the protocol carries).
+        return False
+    # Raised while connecting, or by the driver's own statements (COPY): no working connection.
+    driver_error = getattr(error, "orig", error)
+    return isinstance(driver_error, psycopg.OperationalError | psycopg.InterfaceError)
 
 
 def database_failure(error: BaseException, outage_reason: str | None = None) -> errors.AppError:

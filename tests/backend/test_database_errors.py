@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, bindparam, exc, text
 from starlette.routing import BaseRoute
 
 import backend as backend_package
 from backend.api import api_router
 from backend.api.deps import TransactionRoute
-from backend.db import ATTEMPTS, make_engine, upgrade_database
+from backend.db import ATTEMPTS, database_failure, make_engine, upgrade_database
 from backend.main import create_app
 from backend.settings import Settings
 from tests.backend.backup_helpers import document, event, post_import
@@ -199,3 +199,26 @@ def test_the_transaction_relies_on_public_fastapi_only() -> None:
     private = re.compile(r"""["']fastapi_\w+["']""")
     found = [str(path) for path in backend.rglob("*.py") if private.search(path.read_text())]
     assert found == []
+
+
+def test_a_statement_the_driver_refuses_on_a_working_connection_is_internal(
+    engine: Engine,
+) -> None:
+    """The driver raises OperationalError with no SQLSTATE for a statement it cannot send (more
+    bound parameters than the protocol carries) while the connection is fine: that is 500, not
+    "the database cannot be reached"; a refused connection stays 503."""
+    too_many = text("SELECT 1 WHERE 0 IN :ids").bindparams(bindparam("ids", expanding=True))
+    with engine.connect() as connection:
+        with pytest.raises(exc.OperationalError) as refused_statement:
+            connection.execute(too_many, {"ids": list(range(70_000))})
+        connection.rollback()
+        assert connection.execute(text("SELECT 1")).scalar() == 1  # the connection works
+    assert database_failure(refused_statement.value).status == 500
+
+    nobody = make_engine("postgresql://nobody@127.0.0.1:9/none", pool_pre_ping=False)
+    try:
+        with pytest.raises(exc.OperationalError) as refused_connection:
+            nobody.connect()
+    finally:
+        nobody.dispose()
+    assert database_failure(refused_connection.value).status == 503
