@@ -11,7 +11,6 @@ of tests/benchmarks/RESULTS.md.
 """
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -20,12 +19,11 @@ import shutil
 import statistics
 import subprocess
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.benchmarks.report import Metric, print_table, table_rows, with_ratios
-from tests.benchmarks.window_start import time_to_window
+from tests.benchmarks.window_start import TYPE_NAME, seed, time_to_window
 from tests.desktop.conftest import stop_leftover_postgres
 from tests.packaging.bundle_user import (
     ROOT,
@@ -37,7 +35,6 @@ from tests.packaging.bundle_user import (
 )
 from tests.xvfb import virtual_display
 
-TYPE_NAME = "Bench Marines"
 EMPTY_COLLECTION = "Your pile starts here"  # the UI's words for an empty collection (en)
 RESULTS = ROOT / "tests" / "benchmarks" / "RESULTS.md"
 START, END = "<!-- bundle:start -->", "<!-- bundle:end -->"
@@ -54,22 +51,6 @@ def time_help(command: list[str], env: dict[str, str]) -> float:
     started = time.monotonic()
     subprocess.run([*command, "--help"], env=env, stdout=subprocess.DEVNULL, check=True)
     return time.monotonic() - started
-
-
-def seed(command: list[str], env: dict[str, str]) -> None:
-    process = subprocess.Popen(
-        [*command, "--headless", "--port", "0"], env=env, stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().split(" is running at ")[1].split()[0]
-    request = urllib.request.Request(
-        f"{url}/api/v1/types",
-        data=json.dumps({"name": TYPE_NAME, "counts": {"IN_BOX": 5}}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    urllib.request.urlopen(request, timeout=10).close()
-    process.terminate()
-    process.wait(30)
 
 
 def measure(runs: int, given: Path | None) -> list[Metric]:
@@ -93,7 +74,7 @@ def measure(runs: int, given: Path | None) -> list[Metric]:
             # The floor: the frozen program starting and parsing its flags, nothing more.
             floor = statistics.median(time_help(command, env) for _ in range(runs))
             first = time_to_window(command, env, work, EMPTY_COLLECTION)
-            seed(command, env)
+            seed(env, command)
             warm = [time_to_window(command, env, work, TYPE_NAME) for _ in range(runs)]
         unpacked = folder_size(folder / "MiniaturesTracker")
     finally:

@@ -58,14 +58,15 @@ def base_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def seed(env: dict[str, str]) -> float:
-    """First start on a new data folder (initdb, migrations), then one type added."""
+LAUNCHER = [sys.executable, str(launcher.ROOT / "launcher.py")]
+
+
+def seed(env: dict[str, str], command: list[str] = LAUNCHER) -> float:
+    """First start of `command` on a new data folder (initdb, migrations), then one type added;
+    the seconds until it said where it serves."""
     started = time.time()
     process = subprocess.Popen(
-        [sys.executable, str(launcher.ROOT / "launcher.py"), "--headless", "--port", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
+        [*command, "--headless", "--port", "0"], env=env, stdout=subprocess.PIPE, text=True
     )
     assert process.stdout is not None
     line = process.stdout.readline()
