@@ -6,6 +6,7 @@ cross-site form post impossible. No CORS headers are ever sent. The size limit h
 the body is sent: a body over its route's limit is answered 413 before any route reads it.
 """
 
+import mmap
 import re
 from collections.abc import Iterable
 
@@ -98,22 +99,28 @@ async def _read_within(
     receive: Receive, limit: int, too_large: type[errors.AppError]
 ) -> tuple[Receive, errors.AppError | None]:
     """The whole body as one message, or the error once it passes the limit (what was read
-    is dropped at once; the rest is never read)."""
-    chunks: list[bytes] = []
+    is dropped at once; the rest is never read).
+
+    The body is written into an anonymous map of the limit's size, whose pages are taken only
+    as they are written: so it is held once, with no list of chunks to join and no copy to
+    grow it. The message carries a view of what was written.
+    """
+    buffer = mmap.mmap(-1, limit)
     size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":  # the client went away
+            buffer.close()
             return _replay(message, receive), None
         chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
+        if size + len(chunk) > limit:
+            buffer.close()
             return receive, too_large(max_bytes=limit)
-        chunks.append(chunk)
+        buffer[size : size + len(chunk)] = chunk
+        size += len(chunk)
         if not message.get("more_body", False):
             break
-    body = b"".join(chunks)
-    del chunks
+    body = memoryview(buffer)[:size]
     return _replay({"type": "http.request", "body": body, "more_body": False}, receive), None
 
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
+from typing_extensions import Buffer
 
 from backend.api.deps import BackupsDep, SessionDep, TransactionRoute
 from backend.guards import MAX_IMPORT_BYTES
@@ -16,15 +17,33 @@ from backend.services.backup_format import BackupFile
 router = APIRouter(tags=["backup"], route_class=TransactionRoute)
 
 
-async def read_body(request: Request) -> bytes:
+async def read_body(request: Request) -> Buffer:
     """The raw body: the import validates it itself, to report the rule and path it breaks.
 
-    The size guard has already refused a body over the limit (413).
+    Held once, in one buffer, never as chunks and their join as well; kept for a transaction
+    that is run again. The size guard has already refused a body over the limit (413).
     """
-    return await request.body()
+    if not hasattr(request.state, "body"):
+        request.state.body = await _read_once(request)
+    body: Buffer = request.state.body
+    return body
 
 
-RawBody = Annotated[bytes, Depends(read_body)]
+async def _read_once(request: Request) -> Buffer:
+    chunks = request.stream()
+    length = request.headers.get("content-length")
+    if length is None:  # sent in chunks: the size guard has read it whole, into one buffer
+        return await anext(chunks)
+    body = bytearray(int(length))  # a well-formed length: the server has checked it
+    view = memoryview(body)
+    at = 0
+    async for chunk in chunks:
+        view[at : at + len(chunk)] = chunk
+        at += len(chunk)
+    return body
+
+
+RawBody = Annotated[Buffer, Depends(read_body)]
 
 _BACKUP_SCHEMA = {"$ref": "#/components/schemas/BackupFile"}
 _IMPORT_BODY: dict[str, Any] = {

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
+from typing_extensions import Buffer
 
 from backend import errors
 from backend.models import HistoryEvent, MiniatureType, StageCount
@@ -186,7 +187,7 @@ def has_data(session: Session) -> bool:
 def import_backup(
     *,
     session: Session,
-    body: bytes,
+    body: Buffer,
     mode: ImportMode,
     dry_run: bool,
     copies: "BackupStore",
@@ -263,7 +264,7 @@ _FIRST_DUPLICATE = text(
 )
 
 
-def _stage(session: Session, body: bytes) -> Checked:
+def _stage(session: Session, body: Buffer) -> Checked:
     """The file checked into import_rows, or ERR_IMPORT_INVALID for its first broken rule."""
     session.execute(_CREATE_STAGED)
     cursor = session.connection().connection.cursor()

@@ -34,7 +34,7 @@ from typing import Annotated, Any, NotRequired
 
 import ijson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from typing_extensions import TypedDict
+from typing_extensions import Buffer, TypedDict
 
 from backend import errors
 from backend.names import name_key
@@ -188,7 +188,7 @@ class _Broken(Exception):
         return path
 
 
-def check_backup(body: bytes, write: WriteRow) -> Checked:
+def check_backup(body: Buffer, write: WriteRow) -> Checked:
     """Checks a backup file in file order, giving `write` a row for each checked type and event.
 
     Stops at the first broken rule (then reads on, keeping nothing, only to tell a body that
@@ -196,7 +196,7 @@ def check_backup(body: bytes, write: WriteRow) -> Checked:
     """
     if _has_lone_surrogate(body):
         return Checked(0, 0, errors.ImportInvalid(path="", rule="NOT_JSON"))
-    tokens: Tokens = ijson.basic_parse(body)
+    tokens: Tokens = ijson.basic_parse(_BodyFile(body))
     reader = _Reader(tokens, write)
     error = None
     try:
@@ -210,13 +210,27 @@ def check_backup(body: bytes, write: WriteRow) -> Checked:
     return Checked(reader.types, reader.events, error)
 
 
-def _has_lone_surrogate(body: bytes) -> bool:
+def _has_lone_surrogate(body: Buffer) -> bool:
     for match in _SURROGATE.finditer(body):
         if len(match[1]) % 2 == 0:
             continue  # "\\ud800": an escaped backslash, then plain text
         if match[2] not in b"89abAB" or match[3] is None:
             return True  # a low half alone, or a high half without its low one
     return False
+
+
+class _BodyFile:
+    """The body as a file for ijson, read a piece at a time without a copy of the whole
+    (io.BytesIO copies any buffer but bytes)."""
+
+    def __init__(self, body: Buffer) -> None:
+        self.view = memoryview(body)
+        self.at = 0
+
+    def read(self, size: int) -> bytes:
+        piece = bytes(self.view[self.at : self.at + size])
+        self.at += len(piece)
+        return piece
 
 
 def _skip(tokens: Tokens, event: str) -> None:
@@ -233,11 +247,11 @@ def _skip(tokens: Tokens, event: str) -> None:
                 return
 
 
-def _version_ahead(body: bytes) -> Any:
+def _version_ahead(body: Buffer) -> Any:
     """The top-level `version` of a file that writes it after `types` (None if there is none
     or the body breaks first: the check in file order reports that)."""
     depth = 0
-    tokens: Tokens = ijson.basic_parse(body)
+    tokens: Tokens = ijson.basic_parse(_BodyFile(body))
     try:
         for event, value in tokens:
             if event in _OPEN:
@@ -359,7 +373,7 @@ class _Reader:
             return _NESTED
         return value
 
-    def document(self, body: bytes) -> None:
+    def document(self, body: Buffer) -> None:
         tokens = self.tokens
         event, _ = next(tokens)
         if event != "start_map":
