@@ -41,7 +41,7 @@ _APPLY_UNDO = text(
         CAST(:qtys AS integer[]), CAST(:undoes AS bigint[])
     ) WITH ORDINALITY AS u(from_stage, to_stage, qty, undoes, position)
     ORDER BY u.position
-    ON CONFLICT (undoes) DO NOTHING
+    ON CONFLICT (undoes) WHERE undoes IS NOT NULL DO NOTHING
     RETURNING undoes
     """
 )
