@@ -34,7 +34,7 @@ from typing_extensions import Buffer
 
 from backend import errors
 from backend.models import HistoryEvent, MiniatureType, StageCount
-from backend.services.backup_format import FORMAT, VERSION, Checked, check_backup
+from backend.services.backup_format import FORMAT, ROW_COLUMNS, VERSION, Checked, check_backup
 from backend.services.types import STAGE_NAMES, TYPE_COUNTS
 from backend.stages import MAX_COUNT, STAGES
 
@@ -219,49 +219,140 @@ def import_backup(
 
 
 # The checked file, a row per type and per event (backup_format.ROW_COLUMNS), so that Python
-# keeps none of it: PostgreSQL compares the names and then copies the rows into the tables.
+# keeps none of it: PostgreSQL compares the names (and the undo links the check could not),
+# then copies the rows into the tables.
 _CREATE_STAGED = text(
     """
     CREATE TEMPORARY TABLE import_rows (
         type_no integer NOT NULL,
         event_no integer,
+        place integer,
         from_stage varchar,
         to_stage varchar,
         qty integer,
         at timestamptz,
-        undoes integer,
+        event_id numeric,
+        undoes numeric,
+        undoes_first boolean,
+        target integer,
         name varchar,
         name_key varchar,
+        name_at integer,
         created_at timestamptz,
         counts json
     ) ON COMMIT DROP
     """
 )
-_COPY_STAGED = "COPY import_rows FROM STDIN (FORMAT BINARY)"
+_COPY_STAGED = f"COPY import_rows ({', '.join(ROW_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
 _STAGED_TYPES = (
+    "int4",
     "int4",
     "int4",
     "varchar",
     "varchar",
     "int4",
     "timestamptz",
+    "numeric",
+    "numeric",
+    "bool",
     "int4",
     "varchar",
     "varchar",
+    "int4",
     "timestamptz",
     "json",
 )
 _DROP_STAGED = text("DROP TABLE import_rows")
-# The first type, in file order, whose name key an earlier type has.
+# The first type, in file order, whose name key an earlier type has; how many events came
+# before its name.
 _FIRST_DUPLICATE = text(
     """
-    SELECT min(type_no) FROM (
-        SELECT type_no, lag(type_no) OVER (PARTITION BY name_key ORDER BY type_no) AS earlier
+    SELECT type_no, name_at FROM (
+        SELECT type_no, name_at,
+               lag(type_no) OVER (PARTITION BY name_key ORDER BY type_no) AS earlier
         FROM import_rows WHERE event_no IS NULL
     ) AS named
     WHERE earlier IS NOT NULL
+    ORDER BY type_no
+    LIMIT 1
     """
 )
+# The first event, in file order, whose id an earlier event of its history has. An event's
+# history is told by its first event's number (event_no - place).
+_FIRST_DUPLICATE_ID = text(
+    """
+    SELECT type_no, event_no, place, undoes_first FROM (
+        SELECT type_no, event_no, place, undoes_first,
+               lag(event_no) OVER (
+                   PARTITION BY event_no - place, event_id ORDER BY event_no
+               ) AS earlier
+        FROM import_rows WHERE event_id IS NOT NULL
+    ) AS numbered
+    WHERE earlier IS NOT NULL
+    ORDER BY event_no
+    LIMIT 1
+    """
+)
+# Each undo event's target that the check left to PostgreSQL: the earlier event of its history
+# with the id it names.
+_FIND_TARGETS = text(
+    """
+    UPDATE import_rows AS u SET target = t.event_no
+    FROM import_rows AS t
+    WHERE u.undoes IS NOT NULL AND u.target IS NULL AND t.event_id = u.undoes
+      AND t.event_no - t.place = u.event_no - u.place AND t.event_no < u.event_no
+    """
+)
+# The first broken undo link, in file order (within an event: its `undoes` before or after its
+# `id`, UNDO_MISMATCH after both). A row without qty broke a rule later: its stages are not
+# compared.
+_FIRST_BROKEN_LINK = text(
+    """
+    SELECT type_no, event_no, place, undoes_first, rule FROM (
+        SELECT u.type_no, u.event_no, u.place, u.undoes_first,
+               CASE
+                   WHEN t.event_no IS NULL OR t.undoes IS NOT NULL THEN 'UNKNOWN_EVENT'
+                   WHEN count(*) OVER (PARTITION BY u.target ORDER BY u.event_no) > 1
+                       THEN 'ALREADY_UNDONE'
+                   WHEN u.qty IS NOT NULL AND NOT (
+                       t.from_stage IS NOT DISTINCT FROM u.to_stage
+                       AND t.to_stage IS NOT DISTINCT FROM u.from_stage AND t.qty = u.qty
+                   ) THEN 'UNDO_MISMATCH'
+               END AS rule
+        FROM import_rows AS u LEFT JOIN import_rows AS t ON t.event_no = u.target
+        WHERE u.undoes IS NOT NULL
+    ) AS linked
+    WHERE rule IS NOT NULL
+    ORDER BY event_no, rule = 'UNDO_MISMATCH'
+    LIMIT 1
+    """
+)
+
+
+def _first_broken_rule(session: Session, checked: Checked) -> errors.ImportInvalid | None:
+    """The first of the rules PostgreSQL checks that the staged rows break, in file order:
+    names used twice, and the undo links of histories whose ids do not grow. Each is placed
+    by (events before it, its order among an event's checks)."""
+    found: list[tuple[int, int, errors.ImportInvalid]] = []
+    name = session.execute(_FIRST_DUPLICATE).first()
+    if name is not None:
+        path = f"types[{name.type_no}].name"
+        found.append((name.name_at, -1, errors.ImportInvalid(path=path, rule="DUPLICATE_NAME")))
+    if checked.unordered_ids:
+        twice = session.execute(_FIRST_DUPLICATE_ID).first()
+        if twice is not None:
+            path = f"types[{twice.type_no}].history[{twice.place}].id"
+            order = 1 if twice.undoes_first else 0
+            found.append(
+                (twice.event_no, order, errors.ImportInvalid(path=path, rule="DUPLICATE_ID"))
+            )
+        session.execute(_FIND_TARGETS)
+        link = session.execute(_FIRST_BROKEN_LINK).first()
+        if link is not None:
+            path = f"types[{link.type_no}].history[{link.place}].undoes"
+            order = 2 if link.rule == "UNDO_MISMATCH" else 0 if link.undoes_first else 1
+            found.append((link.event_no, order, errors.ImportInvalid(path=path, rule=link.rule)))
+    return min(found, key=lambda candidate: candidate[:2])[2] if found else None
 
 
 def _stage(session: Session, body: Buffer) -> Checked:
@@ -275,10 +366,10 @@ def _stage(session: Session, body: Buffer) -> Checked:
     error = checked.error
     if error is not None and error.params["rule"] == "NOT_JSON":
         raise error
-    duplicate = session.scalar(_FIRST_DUPLICATE)
-    # Every type row was read before the stream's error: a duplicate among them comes first.
-    if duplicate is not None:
-        raise errors.ImportInvalid(path=f"types[{duplicate}].name", rule="DUPLICATE_NAME")
+    # Every row was written before the stream's error: what they break comes first.
+    broken = _first_broken_rule(session, checked)
+    if broken is not None:
+        raise broken
     if error is not None:
         raise error
     return checked
@@ -346,11 +437,11 @@ _RESERVE_IDS = text(
     """
 )
 # The database ids follow the file's order, so an undo event names the id of the event it
-# undoes (the file links them by place).
+# undoes (its target, by place in the file).
 _APPEND_EVENTS = text(
     """
     INSERT INTO history_events (id, type_id, from_stage, to_stage, qty, created_at, undoes)
-    SELECT :first + e.event_no, t.id, e.from_stage, e.to_stage, e.qty, e.at, :first + e.undoes
+    SELECT :first + e.event_no, t.id, e.from_stage, e.to_stage, e.qty, e.at, :first + e.target
     FROM import_rows AS e
     JOIN import_rows AS r ON r.type_no = e.type_no AND r.event_no IS NULL
     JOIN miniature_types AS t ON t.name_key = r.name_key

@@ -20,15 +20,23 @@ key given twice in one object is checked each time, and the last one counts (a t
 but do not reverse the event it names is UNDO_MISMATCH, checked after the event's other rules.
 In a version 2 file whose `version` comes after `types`, the body is scanned ahead once for it.
 
+Undo links (version 2) are checked here while a history's ids grow, as export writes them (a
+compact index of the ids: see _Links). Past an id that does not grow they are compared by
+PostgreSQL, like names: each event's row carries its id and the id it undoes. Where an event
+breaks a rule of its own after its `id` or `undoes`, a row with just those is still written,
+so that a broken link before the error is found first there too. An `id` or `undoes` given
+twice in one event is checked each time; the last one is the link.
+
 The pydantic models below describe the file in the API description; the check follows the
 same field types (a name is checked by the very rules of `POST /types`).
 """
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, NotRequired
 
@@ -117,13 +125,18 @@ IMPORT_RULES = (
 ROW_COLUMNS = (
     "type_no",  # the type's place in `types`
     "event_no",  # an event's place among all the file's events; null in a type's row
+    "place",  # an event's place in its history
     "from_stage",
     "to_stage",
-    "qty",
+    "qty",  # null: the event broke a rule after its id or undoes (see the module's docstring)
     "at",
-    "undoes",  # an undo event: the event_no of the event it undoes
+    "event_id",  # version 2: the event's id in the file
+    "undoes",  # version 2: the id in the file of the event it undoes
+    "undoes_first",  # its `undoes` came before its `id`
+    "target",  # the event_no of the event it undoes, where the check found it
     "name",
     "name_key",
+    "name_at",  # how many events the file held before the type's name
     "created_at",  # null: absent
     "counts",  # {stage: count} in the file's order, each stage once; null: absent
 )
@@ -135,13 +148,15 @@ WriteRow = Callable[[Row], object]
 class Checked:
     """What the check counted, and the first broken rule it found (None: none).
 
-    Two types with the same name key are not among the rules found here: the rows are
-    compared afterwards, and every type row was written before `error`'s place in the file.
+    Two types with the same name key are not among the rules found here, nor the undo links
+    of a history whose ids do not grow (`unordered_ids`): the rows are compared afterwards,
+    and every row was written before `error`'s place in the file.
     """
 
     types: int
     events: int
     error: errors.ImportInvalid | None
+    unordered_ids: bool = False
 
 
 # --- the check -------------------------------------------------------------------------------
@@ -171,6 +186,13 @@ class _Broken(Exception):
         super().__init__(rule)
         self.rule = rule
         self.place = list(place)
+        self.links: tuple[int | None, int | None, bool] | None = None
+
+    def linked(self, event_id: int | None, undoes: int | None, undoes_first: bool) -> "_Broken":
+        """Broken in an event after its id or undo link: those are still compared."""
+        if event_id is not None or undoes is not None:
+            self.links = (event_id, undoes, undoes_first)
+        return self
 
     def within(self, *outer: str | int) -> "_Broken":
         self.place[:0] = outer
@@ -207,7 +229,7 @@ def check_backup(body: Buffer, write: WriteRow) -> Checked:
         deque(tokens, maxlen=0)  # to the end: trailing garbage or a cut-off file is NOT_JSON
     except (ijson.JSONError, UnicodeDecodeError):
         error = errors.ImportInvalid(path="", rule="NOT_JSON")
-    return Checked(reader.types, reader.events, error)
+    return Checked(reader.types, reader.events, error, reader.unordered_ids)
 
 
 def _has_lone_surrogate(body: Buffer) -> bool:
@@ -319,7 +341,9 @@ def _stage(value: Any) -> str:
 _STAGE_CODES: dict[str | None, int] = {None: 0} | {
     stage: n + 1 for n, stage in enumerate(STAGE_ORDER)
 }
-_UNDO = 1 << 26
+_UNDO = 1 << 26  # the event undoes another
+_UNDONE = 1 << 27  # another event undid it
+_MOVE = _UNDO - 1
 
 
 def _move(from_stage: str | None, to_stage: str | None, qty: int) -> int:
@@ -334,25 +358,55 @@ _FORWARD: dict[tuple[Any, Any], int] = {
     for to_stage in STAGE_ORDER
     if from_stage is None or STAGE_ORDER[to_stage] > STAGE_ORDER[from_stage]
 }
+_INT64 = range(-(2**63), 2**63)
 
 
-@dataclass(slots=True)
 class _Links:
-    """What the undo events of one type's history may name (version 2), by place in that
-    history. Kept small: one type may hold every event of a 20 MiB file."""
+    """What the undo events of one history (version 2) may name, while its ids grow, as export
+    writes them: the ids in order, found by binary search, with each event's number and move;
+    16 bytes an event, however many events one type holds. An id that does not grow (or does
+    not fit 64 bits) hands the rest of the history to PostgreSQL (`ordered` false): its rows
+    carry every id and link, and the import compares them (see backup.py)."""
 
-    places: dict[int, int] = field(default_factory=dict)  # the file's event id -> its place
-    moves: "array[int]" = field(default_factory=lambda: array("q"))  # per place: _move | _UNDO
-    undone: set[int] = field(default_factory=set)
+    __slots__ = ("events", "ids", "moves", "ordered")
 
-    def target(self, value: Any) -> int:
-        """The place of the event an undo names."""
-        place = self.places.get(_integer(value))
-        if place is None or self.moves[place] & _UNDO:
+    def __init__(self) -> None:
+        self.ids = array("q")
+        self.events = array("i")  # event_no
+        self.moves = array("i")  # _move | _UNDO | _UNDONE
+        self.ordered = True
+
+    def find(self, event_id: int) -> int | None:
+        """Where an id is among the ids (None: nowhere)."""
+        ids = self.ids
+        where = bisect_left(ids, event_id)
+        return where if where < len(ids) and ids[where] == event_id else None
+
+    def check_id(self, event_id: int) -> None:
+        if (
+            self.ordered
+            and self.ids
+            and event_id <= self.ids[-1]
+            and self.find(event_id) is not None
+        ):
+            raise _Broken("DUPLICATE_ID")
+
+    def target(self, undoes: int) -> int | None:
+        """Where the event an undo names is (None: PostgreSQL finds it)."""
+        if not self.ordered:
+            return None
+        where = self.find(undoes)
+        if where is None or self.moves[where] & _UNDO:
             raise _Broken("UNKNOWN_EVENT")
-        if place in self.undone:
+        if self.moves[where] & _UNDONE:
             raise _Broken("ALREADY_UNDONE")
-        return place
+        return where
+
+    def unorder(self) -> None:
+        """An id that does not grow (or fit 64 bits): from then on the history's links are
+        PostgreSQL's to compare."""
+        self.ordered = False
+        self.ids, self.events, self.moves = array("q"), array("i"), array("i")
 
 
 class _Reader:
@@ -364,6 +418,7 @@ class _Reader:
         self.linked = False
         self.types = 0
         self.events = 0
+        self.unordered_ids = False
 
     def value(self) -> Any:
         """The next value, as the leaves are judged (a nested one is skipped)."""
@@ -425,7 +480,7 @@ class _Reader:
 
     def type(self, type_no: int) -> None:
         tokens = self.tokens
-        name = key = None
+        name = key = name_at = None
         created_at = counts = None
         try:
             for event, field in tokens:
@@ -436,6 +491,7 @@ class _Reader:
                         name = key = None
                         name = _name(self.value())
                         key = name_key(name)
+                        name_at = self.events
                     elif field == "created_at":
                         value = self.value()
                         created_at = None if value is None else _time(value)
@@ -453,9 +509,7 @@ class _Reader:
             # A name read before an error is still compared with the earlier types' names: a
             # duplicate there comes first in the file.
             if name is not None:
-                self.write(
-                    (type_no, None, None, None, None, None, None, name, key, created_at, counts)
-                )
+                self.write((type_no, *_NO_EVENT, name, key, name_at, created_at, counts))
 
     def counts(self) -> dict[str, int] | None:
         tokens = self.tokens
@@ -489,10 +543,17 @@ class _Reader:
             raise _Broken("NOT_ARRAY")
         next_token = tokens.__next__
         write = self.write
-        linked = self.linked
-        links = _Links() if linked else None
+        links = _Links() if self.linked else None
+        ordered = links is not None  # (the ids grow: _Links checks the undo links)
+        last_id = None
+        if links is not None:
+            keep_id, keep_event, keep_move = (
+                links.ids.append,
+                links.events.append,
+                links.moves.append,
+            )
         plain_event = _plain_event
-        first = event_no = self.events
+        event_no = self.events
         for index, (event, _) in enumerate(tokens):
             if event == "end_array":
                 break
@@ -512,34 +573,57 @@ class _Reader:
                 if twice is not None:
                     twice.append((key, value))
                 values[key] = value
-            row = None if twice else plain_event(values, links)
-            if row is None:
+            checked: _Event | None = None if twice else plain_event(values, links is not None)
+            if checked is not None and ordered and last_id is not None:
+                event_id = checked[4]
+                if event_id is not None and event_id <= last_id:
+                    checked = None  # judged: is it used twice?
+            if checked is None:
                 try:
-                    row = _judged_event(twice or list(values.items()), links)
+                    checked = _judged_event(twice or list(values.items()), links)
                 except _Broken as broken:
+                    if broken.links is not None:  # for PostgreSQL to compare
+                        write((type_no, event_no, index, *_NO_MOVE, *broken.links, None, *_NO_TYPE))
                     raise broken.within(index) from None
-            from_stage, to_stage, qty, at, event_id, target, move = row
-            if links is not None:
-                if event_id is not None:
-                    links.places[event_id] = index
-                if target is not None:
-                    links.undone.add(target)
-                    target += first
-                links.moves.append(move)
-            write(
-                (type_no, event_no, from_stage, to_stage, qty, at, target, None, None, None, None)
-            )
+            from_stage, to_stage, qty, at, event_id, undoes, undoes_first, found, move = checked
+            target = None
+            if found is not None:
+                assert links is not None  # found by them
+                links.moves[found] |= _UNDONE
+                target = links.events[found]
+            if event_id is not None and ordered:
+                assert links is not None  # ordered only with them
+                if (last_id is None or event_id > last_id) and event_id in _INT64:
+                    keep_id(event_id)
+                    keep_event(event_no)
+                    keep_move(move)
+                    last_id = event_id
+                else:
+                    links.unorder()
+                    ordered = False
+                    self.unordered_ids = True
+            row = (from_stage, to_stage, qty, at, event_id, undoes, undoes_first, target)
+            write((type_no, event_no, index, *row, None, None, None, None, None))
             event_no += 1
         self.events = event_no
 
 
-# A checked event: from_stage, to_stage, qty, at; its id, the place it undoes and its _move
-# (version 2).
-_Event = tuple[str | None, str | None, int, datetime, int | None, int | None, int]
+# A type's row leaves the event's columns empty, an event's row the type's; the row of an event
+# that broke a rule after its id or undo link has only those.
+_NO_EVENT = (None,) * 10
+_NO_TYPE = (None,) * 5
+_NO_MOVE = (None,) * 4
+
+# A checked event: from_stage, to_stage, qty, at; its id, the id it undoes and whether that
+# came first; where _Links has the event it undoes, and its _move (version 2).
+_Event = tuple[
+    str | None, str | None, int, datetime, int | None, int | None, bool | None, int | None, int
+]
 
 
-def _plain_event(values: dict[str, Any], links: _Links | None) -> _Event | None:
-    """An event that is not an undo and breaks no rule, in one step; None for anything else."""
+def _plain_event(values: dict[str, Any], linked: bool) -> _Event | None:
+    """An event that is not an undo and breaks no rule, in one step; None for anything else.
+    (Whether its id was used before is the caller's to ask.)"""
     stages = (values.get("from_stage", _ABSENT), values.get("to_stage"))
     move = _FORWARD.get(stages)
     qty = values.get("qty")
@@ -549,27 +633,27 @@ def _plain_event(values: dict[str, Any], links: _Links | None) -> _Event | None:
     if type(at) is not str or not _ISO_TIME.fullmatch(at):
         return None
     event_id = None
-    if links is not None:
+    if linked:
         event_id = values.get("id")
-        if values.get("undoes") is not None or not (
-            event_id is None or (type(event_id) is int and event_id not in links.places)
-        ):
+        if values.get("undoes") is not None or not (event_id is None or type(event_id) is int):
             return None
     try:
         moment = datetime.fromisoformat(at.upper()).astimezone(UTC)
     except (ValueError, OverflowError):
         return None
-    return *stages, qty, moment, event_id, None, move | qty
+    return *stages, qty, moment, event_id, None, None, None, move | qty
 
 
 def _judged_event(fields: list[tuple[str, Any]], links: _Links | None) -> _Event:
-    """One event judged key by key in file order: its first broken rule, or the event."""
+    """One event judged key by key in file order: its first broken rule, or the event. The
+    rule broken carries the event's id and undo link read before it (`links`), if any."""
     is_undo = links is not None and next(
         (v is not None for k, v in reversed(fields) if k == "undoes"), False
     )
     from_stage = to_stage = qty = at = _ABSENT
-    event_id = target = None
-    for key, value in fields:
+    event_id = undoes = found = None
+    id_at = undoes_at = -1
+    for place, (key, value) in enumerate(fields):
         try:
             if key == "from_stage":
                 from_stage = None if value is None else _stage(value)
@@ -585,16 +669,21 @@ def _judged_event(fields: list[tuple[str, Any]], links: _Links | None) -> _Event
                 continue
             elif key == "id":
                 event_id = None if value is None else _integer(value)
-                if event_id in links.places:
-                    raise _Broken("DUPLICATE_ID")
+                id_at = place
+                if event_id is not None:
+                    links.check_id(event_id)
                 continue
             elif key == "undoes":
-                target = None if value is None else links.target(value)
+                undoes = found = None
+                undoes = None if value is None else _integer(value)
+                undoes_at = place
+                if undoes is not None:
+                    found = links.target(undoes)
                 continue
             else:
                 continue
         except _Broken as broken:
-            raise broken.within(key) from None
+            raise broken.linked(event_id, undoes, undoes_at < id_at).within(key) from None
         if (
             not is_undo
             and from_stage is not _ABSENT
@@ -602,14 +691,15 @@ def _judged_event(fields: list[tuple[str, Any]], links: _Links | None) -> _Event
             and from_stage is not None
             and STAGE_ORDER[to_stage] <= STAGE_ORDER[from_stage]
         ):
-            raise _Broken("INVALID_TRANSITION", "to_stage")
+            backwards = _Broken("INVALID_TRANSITION", "to_stage")
+            raise backwards.linked(event_id, undoes, undoes_at < id_at)
     for key, value in zip(_EVENT_KEYS, (from_stage, to_stage, qty, at), strict=True):
         if value is _ABSENT:
-            raise _Broken("MISSING", key)
+            raise _Broken("MISSING", key).linked(event_id, undoes, undoes_at < id_at)
     move = _move(from_stage, to_stage, qty)
-    if target is None:
-        return from_stage, to_stage, qty, at, event_id, None, move
-    assert links is not None  # a target is only found through them
-    if links.moves[target] != _move(to_stage, from_stage, qty):
-        raise _Broken("UNDO_MISMATCH", "undoes")
-    return from_stage, to_stage, qty, at, event_id, target, move | _UNDO
+    if undoes is not None:
+        assert links is not None  # an undo link is only read in a linked file
+        if found is not None and links.moves[found] & _MOVE != _move(to_stage, from_stage, qty):
+            raise _Broken("UNDO_MISMATCH", "undoes")
+        move |= _UNDO
+    return from_stage, to_stage, qty, at, event_id, undoes, undoes_at < id_at, found, move

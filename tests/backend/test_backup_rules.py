@@ -252,6 +252,64 @@ def test_broken_link_is_refused_with_path_and_rule(
     assert_refused(populated, doc, path, rule, dry_run="true")
 
 
+def falling_ids(doc: Doc) -> None:
+    """The same file with ids that fall instead of growing (as in a merged database's export):
+    its links are compared by the database instead of the check."""
+    for entry in doc["types"]:
+        for one in entry["history"]:
+            for key in ("id", "undoes"):
+                if type(one.get(key)) is int:
+                    one[key] = 100 - one[key]
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "rule"), [c[1:] for c in LINK_CASES], ids=[c[0] for c in LINK_CASES]
+)
+def test_broken_link_among_falling_ids_is_refused_with_path_and_rule(
+    populated: TestClient, change: Callable[[Doc], None], path: str, rule: str
+) -> None:
+    doc = linked_file()
+    change(doc)
+    falling_ids(doc)
+    for mode in ("merge", "replace"):
+        assert_refused(populated, doc, path, rule, mode=mode)
+    assert_refused(populated, doc, path, rule, dry_run="true")
+
+
+def test_first_link_error_among_falling_ids_wins(populated: TestClient) -> None:
+    doc = linked_file()
+    falling_ids(doc)
+    rest = {"from_stage": "DONE", "to_stage": "IN_BOX", "at": "2026-11-02T09:02:00Z"}
+    # The broken link before a bad value of the same event; after it, the bad value.
+    doc["types"][1]["history"][3] = {"undoes": 1, "qty": -1, **rest}
+    assert_refused(populated, doc, "types[1].history[3].undoes", "UNKNOWN_EVENT")
+    doc["types"][1]["history"][3] = {"qty": -1, "undoes": 1, **rest}
+    assert_refused(populated, doc, "types[1].history[3].qty", "NEGATIVE")
+    # An id used twice and a link to nowhere in one event: whichever key comes first.
+    doc["types"][1]["history"][3] = {"id": 90, "undoes": 1, "qty": 2, **rest}
+    assert_refused(populated, doc, "types[1].history[3].id", "DUPLICATE_ID")
+    doc["types"][1]["history"][3] = {"undoes": 1, "id": 90, "qty": 2, **rest}
+    assert_refused(populated, doc, "types[1].history[3].undoes", "UNKNOWN_EVENT")
+    # A mismatch comes after the event's other rules, and before a later type's name.
+    doc["types"][1]["history"][3] = {"undoes": 88, "qty": 1, **rest}
+    assert_refused(populated, doc, "types[1].history[3].undoes", "UNDO_MISMATCH")
+    doc["types"][1]["history"][3] = {"undoes": 88, "qty": 1, **rest, "at": "noon"}
+    assert_refused(populated, doc, "types[1].history[3].at", "INVALID_TIME")
+    doc = linked_file()
+    falling_ids(doc)
+    doc["types"][0]["history"][3]["qty"] = 1
+    doc["types"][1]["name"] = "ORKS"
+    assert_refused(populated, doc, "types[0].history[3].undoes", "UNDO_MISMATCH")
+    # A name read before the history comes before its links; one read after, after them.
+    doc = linked_file()
+    falling_ids(doc)
+    doc["types"][1]["name"] = "ORKS"
+    doc["types"][1]["history"][1]["id"] = 90
+    assert_refused(populated, doc, "types[1].name", "DUPLICATE_NAME")
+    doc["types"][1] = {"history": doc["types"][1]["history"], "name": "ORKS"}
+    assert_refused(populated, doc, "types[1].history[1].id", "DUPLICATE_ID")
+
+
 def test_in_version_1_ids_and_undoes_are_unknown_keys(populated: TestClient) -> None:
     doc = linked_file()
     doc["version"] = 1
