@@ -233,3 +233,42 @@ def test_a_file_of_a_million_tiny_types_is_checked_in_bounded_memory(
     where = {"path": f"types[{count - 1}].name", "rule": "DUPLICATE_NAME"}
     assert answer == {"code": "ERR_IMPORT_INVALID", "params": where}
     assert held_once(growth, body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+
+
+def one_type_file(size: int, falling: bool = False) -> bytes:
+    """A valid version 2 backup of the maximum size whose one type holds every event, each
+    with its id, and every tenth an undo of the one before: ids growing, as export writes
+    them, or falling (whose links the database compares)."""
+    head = b'{"format":"miniatures-tracker","version":2,"types":[{"name":"All","history":['
+    added = b'{"id":%d,"from_stage":null,"to_stage":"IN_BOX","qty":1,"at":"2026-11-01T09:00:00Z"}'
+    undone = (
+        b'{"id":%d,"from_stage":"IN_BOX","to_stage":null,"qty":1,"at":"2026-11-01T09:00:30Z",'
+        b'"undoes":%d}'
+    )
+    events = []
+    used = len(head) + 4
+    number = 0
+    while used < size - 200:
+        event_id = 10**7 - number if falling else number + 1
+        if number % 10 == 9:
+            step = -1 if falling else 1
+            events.append(undone % (event_id, event_id - step))
+        else:
+            events.append(added % event_id)
+        used += len(events[-1]) + 1
+        number += 1
+    body = head + b",".join(events) + b"]}]}"
+    assert size * 0.9 < len(body) <= size
+    return body
+
+
+@pytest.mark.parametrize("falling", [False, True], ids=["ids growing", "ids falling"])
+def test_one_type_holding_every_event_is_checked_in_bounded_memory(
+    server: AppServer, http: httpx.Client, falling: bool
+) -> None:
+    """The undo links of one history as long as the file allows: nothing is kept per event but
+    a few bytes for its id."""
+    body = one_type_file(MAX_IMPORT, falling)
+    growth, answer = peak_growth_of_dry_run(server, http, body)
+    assert answer["events_added"] > 200_000, answer
+    assert held_once(growth, body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
