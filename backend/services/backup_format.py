@@ -14,8 +14,9 @@ optional key (`created_at`, `counts`, `history`) means absent; `exported_at` is 
 a name with a NUL character (which PostgreSQL text cannot hold) is NOT_STRING; a string with
 an escaped lone surrogate ("\\ud800", which no text can hold) makes the body NOT_JSON; an
 event's stages break INVALID_TRANSITION (at `to_stage`) where the second of them is read; a
-key given twice in one object is checked each time, and the last one counts (a type's last
-`name` is the one compared with the other types' names).
+key given twice in one object is checked each time, and the last one counts, as most JSON
+readers take it (a type's last `name` is both the one compared with the other types' names and
+the one stored).
 `"id": null` and `"undoes": null` mean absent; an undo event whose own values are each valid
 but do not reverse the event it names is UNDO_MISMATCH, checked after the event's other rules.
 In a version 2 file whose `version` comes after `types`, the body is scanned ahead once for it.

@@ -395,6 +395,33 @@ def test_first_error_in_file_order_wins(populated: TestClient) -> None:
     assert_refused(populated, doc, "types[0].counts.DONE", "NOT_INTEGER")
 
 
+def test_a_name_given_twice_is_the_last_one_in_both_comparison_and_storage(
+    client: TestClient,
+) -> None:
+    """As most JSON readers take it: the last `name` of a type is the one compared with the
+    other types' names and the one stored; an earlier one is checked, then set aside."""
+    head = b'{"format": "miniatures-tracker", "version": 1, "types": ['
+    body = head + b'{"name": "Orks", "counts": {"IN_BOX": 2}, "name": " Tau "}, {"name": "orks"}]}'
+    assert post_import(client, body, dry_run="true").json()["types_created"] == 2
+    assert post_import(client, body).status_code == 200
+    assert {kind["name"]: kind["counts"]["IN_BOX"] for kind in state(client)["types"]} == {
+        "Tau": 2,
+        "orks": 0,
+    }
+    # Merged by the last name: "Tau" gains two more, under the name it has.
+    assert post_import(client, body).json()["types_merged"] == 2
+    assert {kind["name"]: kind["counts"]["IN_BOX"] for kind in state(client)["types"]} == {
+        "Tau": 4,
+        "orks": 0,
+    }
+    twice = head + b'{"name": "Tau"}, {"name": "Orks", "name": "TAU"}]}'
+    assert_refused(client, twice, "types[1].name", "DUPLICATE_NAME")
+    blank_first = head + b'{"name": "", "name": "Orks"}]}'
+    assert_refused(client, blank_first, "types[0].name", "NAME_REQUIRED")
+    blank_last = head + b'{"name": "Orks", "name": "  "}]}'
+    assert_refused(client, blank_last, "types[0].name", "NAME_REQUIRED")
+
+
 def test_optional_keys_may_be_absent_or_null(client: TestClient) -> None:
     doc = document({"name": "Orks"}, {"name": "Aeldari", "created_at": None, "counts": None,
                                       "history": None}, {"name": "Tau", "counts": {}})  # fmt: skip
