@@ -92,7 +92,8 @@ def markdown(metrics: list[Metric], machine: dict[str, Any]) -> str:
     lines = [
         f"Measured {machine['date']} on {machine['cpu']} ({machine['cpus']} CPUs, load average "
         f"{machine['load_average']} at start), Python {machine['python']}, "
-        f"PostgreSQL {machine['postgresql']} (embedded).",
+        f"PostgreSQL {machine['postgresql']} (embedded), data set "
+        f"{machine.get('data', 'version 2')}.",
         "",
         "| metric | result | × floor | goal | | note |",
         "|---|---|---|---|---|---|",

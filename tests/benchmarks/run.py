@@ -1,10 +1,14 @@
 """The benchmark: a throwaway embedded PostgreSQL, the real server in its own process, the data
 set loaded through the real import, then every measurement from an HTTP client on loopback.
 
-Run: `.venv/bin/python -m tests.benchmarks` (about two minutes).
+Run: `.venv/bin/python -m tests.benchmarks` (about two minutes); `--data v1` loads the data set
+of commit 142340c instead (version 1: no ids, nothing undone), to compare with that commit on
+the same data.
 """
 
+import argparse
 import datetime
+import hashlib
 import os
 import platform
 import statistics
@@ -22,7 +26,7 @@ from backend.services.copies import STATE_QUERY as COPY_STATE_QUERY
 from tests.benchmarks import floor
 from tests.benchmarks.measure import PeakMemory, concurrent, percentile, timed, timed_each
 from tests.benchmarks.report import Metric, print_table, with_ratios, write_results
-from tests.benchmarks.seed import BIG_TYPE_NAME, backup_bytes
+from tests.benchmarks.seed import BIG_TYPE_NAME, V1_SHA256, backup_bytes
 from tests.dbserver import libpq_url
 from tests.resilience.processes import AppServer, Cluster, Launcher
 
@@ -54,7 +58,9 @@ def ms(samples: list[float], p: int) -> float:
 
 
 class Bench:
-    def __init__(self, cluster: Cluster, database_url: str, data_dir: Path) -> None:
+    def __init__(
+        self, cluster: Cluster, database_url: str, data_dir: Path, version: int = 2
+    ) -> None:
         self.cluster = cluster
         self.database_url = database_url
         self.libpq_url = libpq_url(database_url)
@@ -62,7 +68,10 @@ class Bench:
         self.metrics: list[Metric] = []
         self.type_ids: list[int] = []
         self.big_id = 0
-        self.backup = backup_bytes()
+        self.version = version
+        self.backup = backup_bytes(version)
+        if version == 1 and hashlib.sha256(self.backup).hexdigest() != V1_SHA256:
+            raise Failed("the version 1 data set is no longer the one 142340c measured")
 
     def add(self, *metrics: Metric) -> None:
         for metric in metrics:
@@ -228,8 +237,8 @@ class Bench:
                 ms(samples, 95),
                 "ms",
                 goal=30,
-                note=f"p50 {ms(samples, 50):.1f} ms, {len(groups)} groups; 1,000 of the events "
-                "undone (11,000 in the log)",
+                note=f"p50 {ms(samples, 50):.1f} ms, {len(groups)} groups"
+                + ("; 1,000 of the events undone (11,000 in the log)" if self.version == 2 else ""),
                 floor=HEALTH,
             )
         ]
@@ -329,7 +338,12 @@ class Bench:
                 "s",
                 goal=1,
                 note=f"mode=replace, median of 3: {', '.join(f'{r:.2f}' for r in runs)} s; "
-                f"{len(self.backup) / 1e6:.1f} MB, version 2 with ids and 1,000 undo links",
+                f"{len(self.backup) / 1e6:.1f} MB, "
+                + (
+                    "version 2 with ids and 1,000 undo links"
+                    if self.version == 2
+                    else "version 1 (no ids, no undo)"
+                ),
                 floor=HEALTH,
             )
         ]
@@ -443,13 +457,26 @@ def machine(database_url: str) -> dict[str, str | int]:
     }
 
 
-def main() -> int:
+DATA_SETS = {"v2": 2, "v1": 1}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
+    parser.add_argument(
+        "--data",
+        choices=DATA_SETS,
+        default="v2",
+        help="v2 (default): today's data set, with ids and 1,000 undone events; v1: the data "
+        "set of commit 142340c byte for byte (no ids, no undo), to compare with that commit",
+    )
+    version = DATA_SETS[parser.parse_args(argv).data]
     began = time.perf_counter()
     cluster = Cluster(prefix="miniatures-bench-")
     try:
         database_url = cluster.create_database()
         info = machine(database_url)
-        bench = Bench(cluster, database_url, cluster.folder / "data")
+        info["data"] = f"version {version}"
+        bench = Bench(cluster, database_url, cluster.folder / "data", version)
         try:
             bench.run()
         finally:

@@ -2,7 +2,10 @@
 with 100 events each, and one big type with 10,000 events of which 1,000 were undone (each
 followed by its undo event: 11,000 entries). Each history is a plausible one (bought, then
 moved on stage by stage) and its counts are its net flow; events lie minutes apart and
-alternate stages, so no two join a history group: the history answer is as long as it can be."""
+alternate stages, so no two join a history group: the history answer is as long as it can be.
+
+`backup_bytes(1)` is the data set as it was before undo (commit 142340c), byte for byte:
+version 1, no ids, nothing undone, 10,000 events in the big type."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -25,6 +28,8 @@ STEPS: tuple[tuple[str | None, str, int], ...] = (
 )
 START = datetime(2024, 1, 1, tzinfo=UTC)
 EVENT_SPACING = timedelta(minutes=7)
+# The SHA-256 of `backup_bytes(1)`, the file commit 142340c's benchmark imported.
+V1_SHA256 = "11938c15bd7b375981c720e27446acbcfcb121bf4f75f61a92ce5d19d2d634fb"
 
 
 def type_name(index: int) -> str:
@@ -36,7 +41,7 @@ def stamp(at: datetime) -> str:
 
 
 def history_and_counts(
-    events: int, start: datetime, undone_every: int = 0
+    events: int, start: datetime, *, with_ids: bool = True, undone_every: int = 0
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     history: list[dict[str, Any]] = []
     counts = dict.fromkeys(("IN_BOX", "BUILDING", "PRIMING", "PAINTING", "DONE"), 0)
@@ -44,15 +49,8 @@ def history_and_counts(
     for number in range(events):
         from_stage, to_stage, qty = STEPS[number % len(STEPS)]
         event_id = len(history) + 1
-        history.append(
-            {
-                "id": event_id,
-                "from_stage": from_stage,
-                "to_stage": to_stage,
-                "qty": qty,
-                "at": stamp(at),
-            }
-        )
+        event = {"from_stage": from_stage, "to_stage": to_stage, "qty": qty, "at": stamp(at)}
+        history.append({"id": event_id, **event} if with_ids else event)
         if undone_every and number % undone_every == undone_every - 1:
             undo = {"from_stage": to_stage, "to_stage": from_stage, "qty": qty}
             history.append(
@@ -66,16 +64,19 @@ def history_and_counts(
     return history, counts
 
 
-def backup_file() -> dict[str, Any]:
+def backup_file(version: int = 2) -> dict[str, Any]:
+    with_ids = version >= 2
     types: list[dict[str, Any]] = []
     for index in range(TYPES):
         start = START + timedelta(hours=index)
-        history, counts = history_and_counts(EVENTS_PER_TYPE, start)
+        history, counts = history_and_counts(EVENTS_PER_TYPE, start, with_ids=with_ids)
         created = start.strftime("%Y-%m-%dT%H:%M:%SZ")
         types.append(
             {"name": type_name(index), "created_at": created, "counts": counts, "history": history}
         )
-    history, counts = history_and_counts(BIG_TYPE_EVENTS, START, UNDONE_EVERY)
+    history, counts = history_and_counts(
+        BIG_TYPE_EVENTS, START, with_ids=with_ids, undone_every=UNDONE_EVERY if with_ids else 0
+    )
     types.append(
         {
             "name": BIG_TYPE_NAME,
@@ -86,11 +87,11 @@ def backup_file() -> dict[str, Any]:
     )
     return {
         "format": "miniatures-tracker",
-        "version": 2,
+        "version": version,
         "exported_at": "2026-01-01T00:00:00Z",
         "types": types,
     }
 
 
-def backup_bytes() -> bytes:
-    return json.dumps(backup_file(), ensure_ascii=False, separators=(",", ":")).encode()
+def backup_bytes(version: int = 2) -> bytes:
+    return json.dumps(backup_file(version), ensure_ascii=False, separators=(",", ":")).encode()
