@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Text,
     bindparam,
+    case,
     cast,
     delete,
     exists,
@@ -98,28 +99,50 @@ _EVENT_SEPARATOR = ",\n        "
 # In time order, and an undo event always after the event it undoes (ids grow), even when an
 # imported event was dated later than its undo. The undone event is looked up by its key, one
 # row per undo event: a join would let the planner scan every event once per type whenever
-# the statistics lag behind the data (right after an import: 4.5 s instead of 0.3 s).
+# the statistics lag behind the data (right after an import: 4.5 s instead of 0.3 s). Only
+# undo events look (CASE): a lookup for every event was 11 ms of PostgreSQL's 150 ms.
 _UNDONE_AT = select(_undone.c.created_at).where(_undone.c.id == _e.undoes).scalar_subquery()
-_EVENT_ORDER = (func.greatest(_e.created_at, _UNDONE_AT), _e.id)
+_EVENT_ORDER = (
+    case((_e.undoes.is_(None), _e.created_at), else_=func.greatest(_e.created_at, _UNDONE_AT)),
+    _e.id,
+)
+# The types are sorted by name before their histories are rendered: PostgreSQL then keeps that
+# order through the lateral join instead of sorting rows that carry the whole export (12 MB for
+# the benchmark's data set, spilled to disk: 20 ms of 150).
+_TYPES_IN_ORDER = (
+    select(
+        _types.c.id,
+        _types.c.name,
+        _types.c.name_key,
+        _utc_iso(_types.c.created_at).label("created_at"),
+        *(TYPE_COUNTS.c[stage] for stage in STAGE_NAMES),
+    )
+    .join(TYPE_COUNTS, TYPE_COUNTS.c.type_id == _types.c.id)
+    .order_by(_types.c.name_key.collate("C"), _types.c.name.collate("C"), _types.c.id)
+    .subquery("types")
+)
 _HISTORY = (
     select(
         func.string_agg(
             _EVENT_JSON, aggregate_order_by(literal(_EVENT_SEPARATOR), *_EVENT_ORDER)
         ).label("history")
     )
-    .where(_e.type_id == _types.c.id)
+    .where(_e.type_id == _TYPES_IN_ORDER.c.id)
     .lateral("history")
 )
 _EXPORT_QUERY = (
     select(
-        _types.c.name,
-        _utc_iso(_types.c.created_at).label("created_at"),
-        *(TYPE_COUNTS.c[stage] for stage in STAGE_NAMES),
+        _TYPES_IN_ORDER.c.name,
+        _TYPES_IN_ORDER.c.created_at,
+        *(_TYPES_IN_ORDER.c[stage] for stage in STAGE_NAMES),
         _HISTORY.c.history,
     )
-    .join(TYPE_COUNTS, TYPE_COUNTS.c.type_id == _types.c.id)
     .join(_HISTORY, true())
-    .order_by(_types.c.name_key.collate("C"), _types.c.name.collate("C"), _types.c.id)
+    .order_by(
+        _TYPES_IN_ORDER.c.name_key.collate("C"),
+        _TYPES_IN_ORDER.c.name.collate("C"),
+        _TYPES_IN_ORDER.c.id,
+    )
 )
 
 
