@@ -157,7 +157,9 @@ def test_every_quantity_field_says_which_numbers_it_takes(
     move = ui.get_by_test_id("move-qty")
     move.fill("4")
     expect(move).to_have_attribute("aria-invalid", "true")
-    expect(ui.get_by_test_id("move-invalid")).to_have_text(text["qty_invalid"].format(min=1, max=3))
+    expect(ui.get_by_test_id("move-qty-invalid")).to_have_text(
+        text["qty_invalid"].format(min=1, max=3)
+    )
     expect(move).to_have_accessible_description(
         f"{text['available'].format(n=3)} {text['qty_invalid'].format(min=1, max=3)}"
     )

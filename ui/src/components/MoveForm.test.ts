@@ -41,7 +41,7 @@ describe('MoveForm', () => {
     const qty = wrapper.get('[data-testid="move-qty"]')
     await qty.setValue('4')
     expect(submit.attributes('aria-disabled')).toBe('true')
-    const invalid = wrapper.get('[data-testid="move-invalid"]')
+    const invalid = wrapper.get('[data-testid="move-qty-invalid"]')
     expect(invalid.text()).toBe('Enter a whole number from 1 to 3.')
     expect(qty.attributes('aria-invalid')).toBe('true')
     expect(qty.attributes('aria-describedby')?.split(' ')).toContain(invalid.attributes('id'))
@@ -100,7 +100,7 @@ describe('MoveForm', () => {
   it('groups the limit in the user language', async () => {
     const { wrapper } = await mountForm({ IN_BOX: 12345 }, 'ru')
     await wrapper.get('[data-testid="move-qty"]').setValue('12346')
-    expect(wrapper.get('[data-testid="move-invalid"]').text()).toBe('Введите целое число от 1 до 12\u00a0345.')
+    expect(wrapper.get('[data-testid="move-qty-invalid"]').text()).toBe('Введите целое число от 1 до 12\u00a0345.')
   })
 
   it('confirms a move, keeps a stage it emptied with a message, and a second Enter moves nothing', async () => {
