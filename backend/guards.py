@@ -66,9 +66,11 @@ class GuardMiddleware:
             return
         headers = Headers(scope=scope)
         problem = self.check(scope, headers)
-        if problem is None and "content-length" not in headers and "transfer-encoding" in headers:
-            # Chunked: the size is known only once read. Read here, within the limit, so that
-            # no route ever holds more than its limit or fails halfway through a body.
+        chunked = "content-length" not in headers and "transfer-encoding" in headers
+        if problem is None and (chunked or scope["path"] == IMPORT_PATH):
+            # A chunked body's size is known only once read: read here, within the limit, so
+            # that no route ever holds more than its limit or fails halfway through a body.
+            # An import body is read here however it is sent, so that it is held once.
             receive, problem = await _read_within(receive, *body_limit(scope))
         if problem is not None:
             await JSONResponse(problem.body(), status_code=problem.status)(scope, receive, send)
