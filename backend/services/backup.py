@@ -285,7 +285,15 @@ _STAGED_TYPES = (
     "timestamptz",
     "json",
 )
-_DROP_STAGED = text("DROP TABLE import_rows")
+# The type rows, apart: the statements on types read them, not every event's row.
+_STAGE_TYPES = text(
+    """
+    CREATE TEMPORARY TABLE import_types ON COMMIT DROP AS
+    SELECT type_no, name, name_key, name_at, created_at, counts
+    FROM import_rows WHERE event_no IS NULL
+    """
+)
+_DROP_STAGED = text("DROP TABLE import_rows, import_types")
 # The first type, in file order, whose name key an earlier type has; how many events came
 # before its name.
 _FIRST_DUPLICATE = text(
@@ -293,7 +301,7 @@ _FIRST_DUPLICATE = text(
     SELECT type_no, name_at FROM (
         SELECT type_no, name_at,
                lag(type_no) OVER (PARTITION BY name_key ORDER BY type_no) AS earlier
-        FROM import_rows WHERE event_no IS NULL
+        FROM import_types
     ) AS named
     WHERE earlier IS NOT NULL
     ORDER BY type_no
@@ -386,6 +394,7 @@ def _stage(session: Session, body: Buffer) -> Checked:
     with cursor.copy(_COPY_STAGED) as copy:
         copy.set_types(_STAGED_TYPES)
         checked = check_backup(body, copy.write_row)
+    session.execute(_STAGE_TYPES)
     error = checked.error
     if error is not None and error.params["rule"] == "NOT_JSON":
         raise error
@@ -401,18 +410,17 @@ def _stage(session: Session, body: Buffer) -> Checked:
 # A staged type's row, joined to the miniature_types row it matches by name key.
 _MERGED = text(
     """
-    SELECT count(*) FROM import_rows AS r JOIN miniature_types AS t ON t.name_key = r.name_key
-    WHERE r.event_no IS NULL
+    SELECT count(*) FROM import_types AS r JOIN miniature_types AS t ON t.name_key = r.name_key
     """
 )
 _FIRST_OVER_LIMIT = text(
     """
     SELECT r.type_no, c.key
-    FROM import_rows AS r
+    FROM import_types AS r
     JOIN miniature_types AS t ON t.name_key = r.name_key
     CROSS JOIN LATERAL json_each_text(r.counts) WITH ORDINALITY AS c (key, value, place)
     JOIN stage_counts AS s ON s.type_id = t.id AND s.stage = c.key
-    WHERE r.event_no IS NULL AND s.count + CAST(c.value AS integer) > :max
+    WHERE s.count + CAST(c.value AS integer) > :max
     ORDER BY r.type_no, c.place
     LIMIT 1
     """
@@ -421,9 +429,8 @@ _CREATE_TYPES = text(
     """
     INSERT INTO miniature_types (name, name_key, created_at)
     SELECT r.name, r.name_key, coalesce(r.created_at, now())
-    FROM import_rows AS r
-    WHERE r.event_no IS NULL
-      AND NOT EXISTS (SELECT FROM miniature_types AS t WHERE t.name_key = r.name_key)
+    FROM import_types AS r
+    WHERE NOT EXISTS (SELECT FROM miniature_types AS t WHERE t.name_key = r.name_key)
     ORDER BY r.type_no
     """
 )
@@ -433,10 +440,9 @@ _FIVE_COUNTS = text(
     """
     INSERT INTO stage_counts (type_id, stage, count)
     SELECT t.id, stage, 0
-    FROM import_rows AS r
+    FROM import_types AS r
     JOIN miniature_types AS t ON t.name_key = r.name_key
     CROSS JOIN unnest(CAST(:stages AS varchar[])) AS stage
-    WHERE r.event_no IS NULL
     ON CONFLICT (type_id, stage) DO NOTHING
     """
 )
@@ -444,10 +450,10 @@ _ADD_COUNTS = text(
     """
     INSERT INTO stage_counts (type_id, stage, count)
     SELECT t.id, c.key, CAST(c.value AS integer)
-    FROM import_rows AS r
+    FROM import_types AS r
     JOIN miniature_types AS t ON t.name_key = r.name_key
     CROSS JOIN LATERAL json_each_text(r.counts) AS c
-    WHERE r.event_no IS NULL AND CAST(c.value AS integer) > 0
+    WHERE CAST(c.value AS integer) > 0
     ON CONFLICT (type_id, stage) DO UPDATE SET count = stage_counts.count + excluded.count
     """
 )
@@ -466,7 +472,7 @@ _APPEND_EVENTS = text(
     INSERT INTO history_events (id, type_id, from_stage, to_stage, qty, created_at, undoes)
     SELECT :first + e.event_no, t.id, e.from_stage, e.to_stage, e.qty, e.at, :first + e.target
     FROM import_rows AS e
-    JOIN import_rows AS r ON r.type_no = e.type_no AND r.event_no IS NULL
+    JOIN import_types AS r ON r.type_no = e.type_no
     JOIN miniature_types AS t ON t.name_key = r.name_key
     WHERE e.event_no IS NOT NULL
     """
