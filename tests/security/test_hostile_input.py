@@ -267,8 +267,9 @@ def test_one_type_holding_every_event_is_checked_in_bounded_memory(
     server: AppServer, http: httpx.Client, falling: bool
 ) -> None:
     """The undo links of one history as long as the file allows: nothing is kept per event but
-    a few bytes for its id."""
+    16 bytes for its id while the ids grow, and nothing once they do not. About 1.4 times the
+    body in all (1.1 falling); a dict of the ids took 2.6 (2.2)."""
     body = one_type_file(MAX_IMPORT, falling)
     growth, answer = peak_growth_of_dry_run(server, http, body)
     assert answer["events_added"] > 200_000, answer
-    assert held_once(growth, body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+    assert growth < 2 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
