@@ -325,13 +325,15 @@ _FIRST_DUPLICATE_ID = text(
     """
 )
 # Each undo event's target that the check left to PostgreSQL: the earlier event of its history
-# with the id it names.
+# with the id it names. Only up to the first id used twice (:last), where each id names one
+# event: past it, one id given to every event would match each undo with all of them.
 _FIND_TARGETS = text(
     """
     UPDATE import_rows AS u SET target = t.event_no
     FROM import_rows AS t
     WHERE u.undoes IS NOT NULL AND u.target IS NULL AND t.event_id = u.undoes
       AND t.event_no - t.place = u.event_no - u.place AND t.event_no < u.event_no
+      AND u.event_no <= :last
     """
 )
 # The first broken undo link, in file order (within an event: its `undoes` before or after its
@@ -371,13 +373,15 @@ def _first_broken_rule(session: Session, checked: Checked) -> errors.ImportInval
         found.append((name.name_at, -1, errors.ImportInvalid(path=path, rule="DUPLICATE_NAME")))
     if checked.unordered_ids:
         twice = session.execute(_FIRST_DUPLICATE_ID).first()
+        last = 2**31 - 1  # (no id used twice: every event)
         if twice is not None:
+            last = twice.event_no
             path = f"types[{twice.type_no}].history[{twice.place}].id"
             order = 1 if twice.undoes_first else 0
             found.append(
                 (twice.event_no, order, errors.ImportInvalid(path=path, rule="DUPLICATE_ID"))
             )
-        session.execute(_FIND_TARGETS)
+        session.execute(_FIND_TARGETS, {"last": last})
         link = session.execute(_FIRST_BROKEN_LINK).first()
         if link is not None:
             path = f"types[{link.type_no}].history[{link.place}].undoes"

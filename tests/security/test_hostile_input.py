@@ -273,3 +273,24 @@ def test_one_type_holding_every_event_is_checked_in_bounded_memory(
     growth, answer = peak_growth_of_dry_run(server, http, body)
     assert answer["events_added"] > 200_000, answer
     assert growth < 2 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+
+
+def test_one_id_given_to_every_event_is_refused_in_bounded_time(
+    server: AppServer, http: httpx.Client
+) -> None:
+    """Ids that do not grow are compared by the database: an id given to every event, and an
+    undo naming it in every third, is the first duplicate, found without matching each undo
+    with every event that has the id (a 3 MB file of this shape took over two minutes)."""
+    head = b'{"format":"miniatures-tracker","version":2,"types":[{"name":"All","history":['
+    first = b'{"id":2,"from_stage":null,"to_stage":"IN_BOX","qty":1,"at":"2026-11-01T09:00:00Z"}'
+    added = b'{"id":1,"from_stage":null,"to_stage":"IN_BOX","qty":1,"at":"2026-11-01T09:00:00Z"}'
+    undo = b'{"from_stage":"IN_BOX","to_stage":null,"qty":1,"at":"2026-11-01T09:00:30Z","undoes":1}'
+    count = (MAX_IMPORT - len(head) - len(first) - 8) // ((2 * len(added) + len(undo)) // 3 + 2)
+    events = [first] + [undo if n % 3 == 2 else added for n in range(count)]
+    body = head + b",".join(events) + b"]}]}"
+    assert MAX_IMPORT * 0.9 < len(body) <= MAX_IMPORT
+    # The client's own bound (120 s) only stops a hang; the check takes a few seconds.
+    growth, answer = peak_growth_of_dry_run(server, http, body)
+    where = {"path": "types[0].history[2].id", "rule": "DUPLICATE_ID"}
+    assert answer == {"code": "ERR_IMPORT_INVALID", "params": where}
+    assert growth < 2 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
