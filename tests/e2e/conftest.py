@@ -134,6 +134,20 @@ def wait_until(page: Page, condition: Callable[[], bool]) -> None:
     raise AssertionError("the condition never held")
 
 
+def scroll_by_key(page: Page, key: str) -> None:
+    """Presses a key that scrolls the page (Home, End) and waits until its smooth scroll ends.
+
+    Chromium can lose a scrolling key pressed in the last frames of the previous key's smooth
+    scroll: the key event comes, the page never moves. A person does not press that fast.
+    """
+    page.evaluate(
+        "window.__scrollEnded = false;"
+        " addEventListener('scrollend', () => { window.__scrollEnded = true }, { once: true })"
+    )
+    page.keyboard.press(key)
+    page.wait_for_function("window.__scrollEnded")
+
+
 def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

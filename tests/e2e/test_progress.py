@@ -5,7 +5,14 @@ from datetime import UTC, datetime
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import OpenContext, backup_file, create_type, move, screenshot
+from tests.e2e.conftest import (
+    OpenContext,
+    backup_file,
+    create_type,
+    move,
+    screenshot,
+    scroll_by_key,
+)
 from tests.e2e.texts import TEXT
 
 
@@ -127,10 +134,10 @@ def test_end_shows_the_last_of_a_thousand_types_at_once_on_a_phone(
     expect(page.get_by_test_id("type-row").first).to_be_visible()
     last = page.locator('[data-type-name="Kit 0999"]')
     # One press, no scrolling after it: the list's height was right before the rows were drawn.
-    page.keyboard.press("End")
+    scroll_by_key(page, "End")
     expect(last).to_be_in_viewport()
-    page.keyboard.press("Home")
-    page.wait_for_function("window.scrollY === 0")
+    scroll_by_key(page, "Home")
+    assert page.evaluate("window.scrollY") == 0
     expect(page.locator('[data-type-name="Kit 0000"]')).to_be_attached()
-    page.keyboard.press("End")
+    scroll_by_key(page, "End")
     expect(last).to_be_in_viewport()
