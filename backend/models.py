@@ -95,7 +95,7 @@ class HistoryEvent(Base):
     qty: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # Set on an undo event: the event it reverses (its stages swapped, same qty). Of the same
-    # type: undo looks the event up within its type, and import links within one history.
+    # type: a constraint trigger checks it (migration 0006; SQLAlchemy does not model triggers).
     undoes: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("history_events.id", ondelete="CASCADE")
     )

@@ -134,7 +134,7 @@ def undo_revisions() -> tuple[str, str]:
     from backend.db import alembic_config
 
     script = ScriptDirectory.from_config(alembic_config("postgresql://unused"))
-    (revision,) = [r for r in script.walk_revisions() if "undo" in (r.doc or "").lower()]
+    (revision,) = [r for r in script.walk_revisions() if (r.doc or "").startswith("Undo:")]
     assert isinstance(revision.down_revision, str)
     return revision.revision, revision.down_revision
 
@@ -191,8 +191,7 @@ def test_database_keeps_undo_links_honest(conn: Connection) -> None:
     event = conn.execute(
         text(insert + "(:t, NULL, 'IN_BOX', 5, NULL) RETURNING id"), {"t": type_id}
     ).scalar_one()
-    # An event that does not exist, itself, no stage left from. (That it is an event of the
-    # same type is kept by undo and import, which link only within one type's history.)
+    # An event that does not exist, itself, no stage left from, another type's event.
     assert refused(conn, insert + "(:t, 'IN_BOX', NULL, 5, :e)", t=type_id, e=event + 1000)
     assert refused(
         conn,
@@ -202,8 +201,24 @@ def test_database_keeps_undo_links_honest(conn: Connection) -> None:
         e=event + 1000,
     )
     assert refused(conn, insert + "(:t, NULL, 'IN_BOX', 5, :e)", t=type_id, e=event)
+    other = new_type(conn, "eldar")
+    assert refused(conn, insert + "(:t, 'IN_BOX', NULL, 5, :e)", t=other, e=event)
     # An ordinary event must land somewhere.
     assert refused(conn, insert + "(:t, 'IN_BOX', NULL, 5, NULL)", t=type_id)
     # Undone once, and only once.
-    conn.execute(text(insert + "(:t, 'IN_BOX', NULL, 5, :e)"), {"t": type_id, "e": event})
+    undo = conn.execute(
+        text(insert + "(:t, 'IN_BOX', NULL, 5, :e) RETURNING id"), {"t": type_id, "e": event}
+    ).scalar_one()
     assert refused(conn, insert + "(:t, 'IN_BOX', NULL, 5, :e)", t=type_id, e=event)
+    # Neither side of a link moves to another type.
+    move = "UPDATE history_events SET type_id = :t WHERE id = :e"
+    assert refused(conn, move, t=other, e=undo)
+    assert refused(conn, move, t=other, e=event)
+    # An import writes many rows in one statement: an undo may come before the event it names.
+    assert not refused(
+        conn,
+        "INSERT INTO history_events (id, type_id, from_stage, to_stage, qty, undoes) "
+        "VALUES (:e + 2, :t, 'IN_BOX', NULL, 1, :e + 1), (:e + 1, :t, NULL, 'IN_BOX', 1, NULL)",
+        t=other,
+        e=undo + 1000,
+    )
