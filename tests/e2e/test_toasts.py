@@ -1,5 +1,6 @@
 """Toasts as a user sees them: few and small, clear of the rows' Move buttons on a desktop and
-of the content on a phone, above a dialog's backdrop, and reachable with the keyboard."""
+of the content on a phone, never over the control with the keyboard focus, above a dialog's
+backdrop, and reachable with the keyboard."""
 
 import re
 from typing import Any
@@ -181,3 +182,62 @@ def test_a_toast_over_a_dialog_is_seen_and_reached_by_keyboard(
         page.keyboard.press("Escape")
         expect(dialog).to_have_count(0)
         page.close()
+
+
+def place_at_bottom(page: Page, target: Locator, gap: int) -> None:
+    """Scrolls the page so that `target`'s bottom edge is `gap` px above the viewport's."""
+    target.evaluate(
+        "(element, gap) => scrollBy(0, element.getBoundingClientRect().bottom - innerHeight + gap)",
+        gap,
+    )
+
+
+def clear_of_toasts(page: Page) -> bool:
+    """The focused control is in the viewport and no toast covers any part of it."""
+    result: bool = page.evaluate(
+        """() => {
+            const focused = document.activeElement.getBoundingClientRect()
+            const covered = [...document.querySelectorAll('[data-testid=toast]')].some((toast) => {
+                const box = toast.getBoundingClientRect()
+                return focused.left < box.right && box.left < focused.right
+                    && focused.top < box.bottom && box.top < focused.bottom
+            })
+            return !covered && focused.top >= 0 && focused.bottom <= innerHeight
+        }"""
+    )
+    return result
+
+
+def test_on_a_desktop_no_toast_covers_the_control_with_the_keyboard_focus(
+    open_context: OpenContext, api: httpx.Client, lang: str
+) -> None:
+    seed(api)
+    page = open_context(lang, viewport={"width": 1280, "height": 800}).new_page()
+    page.goto("/")
+    expect(page.get_by_test_id("type-row").first).to_be_visible()
+
+    # "+1 →" of a row at the bottom of the screen, where the toast of its own move appears.
+    row = page.locator('[data-testid="type-row"][data-type-name="Kit F"]')
+    quick = row.get_by_test_id("quick-IN_BOX")
+    place_at_bottom(page, quick, 30)
+    quick.focus()
+    page.keyboard.press("Enter")
+    toast = page.get_by_test_id("toast").filter(has_text="Kit F")
+    expect(toast).to_be_visible()
+    expect(row.get_by_test_id("count-BUILDING")).to_have_text("1")
+    expect(quick).to_be_focused()
+    page.wait_for_function("() => document.getAnimations().length === 0")
+    screenshot(page, f"toast-focus-enter-{lang}")
+    assert clear_of_toasts(page), "the toast covers the button that holds the focus"
+
+    # Tab onto a control that sits under the toast (the pointer rests on the toast: it stays).
+    toast.hover()
+    after = page.locator('[data-testid="type-row"][data-type-name="Kit I"]')
+    place_at_bottom(page, after.get_by_test_id("quick-IN_BOX"), 30)
+    after.get_by_test_id("move-open").focus()
+    assert overlap(box(toast), box(after.get_by_test_id("quick-IN_BOX"))), "the test needs it"
+    page.keyboard.press("Tab")
+    expect(after.get_by_test_id("quick-IN_BOX")).to_be_focused()
+    expect(toast).to_be_visible()
+    screenshot(page, f"toast-focus-tab-{lang}")
+    assert clear_of_toasts(page), "the toast covers the button Tab came to"
