@@ -1,6 +1,8 @@
 // After moving to another page the focus goes to the new page's main heading (or, while it
-// cannot show one, its alert), and the page's title is announced: without this the focus stays
-// on the link that was used, or falls to the body when that link is gone.
+// cannot show one, its alert): without this the focus stays on the link that was used, or falls
+// to the body when that link is gone. A screen reader reads the focused heading, so the page is
+// not announced as well; it is announced only when the user has already moved the focus
+// themselves, so the change of page is still heard.
 import { nextTick } from 'vue'
 import { START_LOCATION, type Router } from 'vue-router'
 import { announce } from './useAnnouncer'
@@ -19,10 +21,12 @@ export function installRouteFocus(router: Router): void {
       if (!target || document.querySelector('dialog[open]')) return
       const now = document.activeElement
       // The user has moved on by themselves (e.g. tabbed into the page while it loaded).
-      if (now && now !== before && now !== document.body && document.contains(now)) return
+      if (now && now !== before && now !== document.body && document.contains(now)) {
+        void announce(document.title)
+        return
+      }
       if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1')
       target.focus()
-      void announce(document.title)
     })
   })
 }
