@@ -5,7 +5,7 @@ and every quantity field says which numbers it takes."""
 import httpx
 from playwright.sync_api import Page, Route, expect
 
-from tests.e2e.conftest import create_type, wait_until
+from tests.e2e.conftest import OpenContext, create_type, wait_until
 from tests.e2e.texts import STAGE_NAMES, TEXT
 
 # What the live region says, in order, as a screen reader hears it: each new text it shows.
@@ -37,6 +37,7 @@ def test_busy_quick_button_and_export_keep_the_focus(
 ) -> None:
     text = TEXT[lang]
     create_type(api, "Necrons", IN_BOX=1)
+    ui.add_init_script(RECORD_HEARD)
     ui.reload()
     row = ui.locator('[data-testid="type-row"][data-type-name="Necrons"]')
     quick = row.get_by_test_id("quick-IN_BOX")
@@ -45,13 +46,17 @@ def test_busy_quick_button_and_export_keep_the_focus(
     quick.focus()
     ui.keyboard.press("Enter")
     wait_until(ui, lambda: len(moves) == 1)
-    # While the move runs the button keeps the focus, says it cannot act, and the wait is said.
+    # While the move runs the button keeps the focus, says it cannot act, and a long wait is said.
     expect(quick).to_be_focused()
     expect(quick).to_have_attribute("aria-disabled", "true")
-    expect(ui.get_by_test_id("announcer")).to_have_text(text["quick_busy"].format(name="Necrons"))
+    busy = text["quick_busy"].format(name="Necrons")
+    expect(ui.get_by_test_id("announcer")).to_have_text(busy)
     ui.keyboard.press("Enter")
     moves[0].continue_()
     expect(row.get_by_test_id("count-BUILDING")).to_have_text("1")
+    # Once it is done, the wait is no longer there to be read; it was said once.
+    expect(ui.get_by_test_id("announcer")).to_have_text("")
+    assert heard(ui) == [busy]
     # In box is empty now: the focus is still there, and Enter does nothing.
     expect(quick).to_be_focused()
     expect(quick).to_be_disabled()
@@ -75,6 +80,35 @@ def test_busy_quick_button_and_export_keep_the_focus(
     expect(export).not_to_have_attribute("aria-disabled", "true")
     expect(export).to_be_focused()
     assert len(exports) == 1
+    expect(ui.get_by_test_id("announcer")).to_have_text("")
+    assert heard(ui) == [busy, text["exporting"]]
+
+
+def test_a_quick_move_is_heard_once_by_its_result(
+    open_context: OpenContext, api: httpx.Client, lang: str
+) -> None:
+    create_type(api, "Necrons", IN_BOX=2)
+    page = open_context(lang).new_page()
+    page.add_init_script(RECORD_HEARD)
+    page.clock.install()
+    page.goto("/")
+    row = page.locator('[data-testid="type-row"][data-type-name="Necrons"]')
+    quick = row.get_by_test_id("quick-IN_BOX")
+    expect(quick).to_be_visible()
+    # The page's time stands still while the move runs, however slow the machine: the move ends
+    # before the wait could count as long.
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+    quick.focus()
+    page.keyboard.press("Enter")
+    expect(row.get_by_test_id("count-BUILDING")).to_have_text("1")
+    toast = page.get_by_test_id("toast")
+    expect(toast).to_have_count(1)
+    expect(toast).to_contain_text("Necrons")
+    page.clock.run_for(3000)
+    page.clock.resume()
+    # The toast (a status region) says what happened; nothing else was said.
+    assert heard(page) == []
+    expect(page.get_by_test_id("announcer")).to_have_text("")
 
 
 def test_route_changes_focus_the_heading_and_title_the_page(

@@ -1,6 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
+import { SLOW_MS } from '../composables/useAnnouncer'
 import { resetTypesStore, useTypes } from '../composables/useTypes'
 import { toastText, useToasts } from '../composables/useToasts'
 import type { Translate } from '../composables/useErrorText'
@@ -60,7 +61,12 @@ describe('TypeRow', () => {
 })
 
 describe('TypeRow quick buttons and the focus', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it('keep the focus while the move runs and after it empties the stage, ignoring presses meanwhile', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     let answer: (value: { body: unknown }) => void = () => {}
     server.on('GET', '/api/v1/types', () => ({ body: [makeType(1, 'Orks', { IN_BOX: 1 })] }))
     server.on('POST', '/api/v1/types/1/move', () => new Promise((resolve) => (answer = resolve)))
@@ -77,13 +83,19 @@ describe('TypeRow quick buttons and the focus', () => {
     expect(document.activeElement).toBe(button.element)
     expect(button.attributes('disabled')).toBeUndefined()
     expect(button.attributes('aria-disabled')).toBe('true')
-    expect(wrapper.get('[data-testid="announcer"]').text()).toBe('Moving one Orks miniature from In box to Building…')
+    // The wait is said once it is long; the result's toast is said when it ends.
+    const announcer = wrapper.get('[data-testid="announcer"]')
+    expect(announcer.text()).toBe('')
+    vi.advanceTimersByTime(SLOW_MS)
+    await flushPromises()
+    expect(announcer.text()).toBe('Moving one Orks miniature from In box to Building…')
     await button.trigger('click')
     expect(server.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
 
     answer({ body: makeType(1, 'Orks', { BUILDING: 1 }) })
     await flushPromises()
     expect(store.types.value[0].counts.BUILDING).toBe(1)
+    expect(announcer.text()).toBe('')
     // In box is empty now: the focused button stays focusable, but cannot act.
     expect(document.activeElement).toBe(button.element)
     expect(button.attributes('disabled')).toBeUndefined()
@@ -94,6 +106,25 @@ describe('TypeRow quick buttons and the focus', () => {
     ;(wrapper.get('[data-testid="quick-BUILDING"]').element as HTMLButtonElement).focus()
     await flushPromises()
     expect(button.attributes('disabled')).toBeDefined()
+    wrapper.unmount()
+  })
+
+  it('say nothing of a move that ends quickly: its toast alone says what happened', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    server.on('GET', '/api/v1/types', () => ({ body: [makeType(1, 'Orks', { IN_BOX: 2 })] }))
+    server.on('POST', '/api/v1/types/1/move', () => ({ body: makeType(1, 'Orks', { IN_BOX: 1, BUILDING: 1 }) }))
+    const store = useTypes()
+    await store.load()
+    const Host = defineComponent(() => () => h('div', [h(TypeRow, { type: store.types.value[0] }), h(LiveAnnouncer)]))
+    const { wrapper, i18n } = mountWithI18n(Host, { attachTo: document.body })
+    await wrapper.get('[data-testid="quick-IN_BOX"]').trigger('click')
+    await flushPromises()
+    expect(store.types.value[0].counts.BUILDING).toBe(1)
+    vi.advanceTimersByTime(SLOW_MS * 5)
+    await flushPromises()
+    expect(wrapper.get('[data-testid="announcer"]').text()).toBe('')
+    const toast = useToasts().toasts.value.at(-1)!
+    expect(toastText(toast, i18n.global.t as Translate)).toBe('Orks: 1 moved from In box to Building')
     wrapper.unmount()
   })
 })
