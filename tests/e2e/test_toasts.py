@@ -208,36 +208,37 @@ def clear_of_toasts(page: Page) -> bool:
     return result
 
 
-def test_on_a_desktop_no_toast_covers_the_control_with_the_keyboard_focus(
+def test_no_toast_covers_the_control_with_the_keyboard_focus(
     open_context: OpenContext, api: httpx.Client, lang: str
 ) -> None:
     seed(api)
-    page = open_context(lang, viewport={"width": 1280, "height": 800}).new_page()
-    page.goto("/")
-    expect(page.get_by_test_id("type-row").first).to_be_visible()
+    for width, height in ((1280, 800), (360, 740)):
+        page = open_context(lang, viewport={"width": width, "height": height}).new_page()
+        page.goto("/")
+        expect(page.get_by_test_id("type-row").first).to_be_visible()
 
-    # "+1 →" of a row at the bottom of the screen, where the toast of its own move appears.
-    row = page.locator('[data-testid="type-row"][data-type-name="Kit F"]')
-    quick = row.get_by_test_id("quick-IN_BOX")
-    place_at_bottom(page, quick, 30)
-    quick.focus()
-    page.keyboard.press("Enter")
-    toast = page.get_by_test_id("toast").filter(has_text="Kit F")
-    expect(toast).to_be_visible()
-    expect(row.get_by_test_id("count-BUILDING")).to_have_text("1")
-    expect(quick).to_be_focused()
-    page.wait_for_function("() => document.getAnimations().length === 0")
-    screenshot(page, f"toast-focus-enter-{lang}")
-    assert clear_of_toasts(page), "the toast covers the button that holds the focus"
+        # "+1 →" of a row at the bottom of the screen, where the toast of its own move appears.
+        row = page.locator('[data-testid="type-row"][data-type-name="Kit F"]')
+        quick = row.get_by_test_id("quick-IN_BOX")
+        place_at_bottom(page, quick, 30)
+        quick.focus()
+        page.keyboard.press("Enter")
+        toast = page.get_by_test_id("toast").filter(has_text="Kit F")
+        expect(toast).to_be_visible()
+        expect(quick).to_be_focused()
+        page.wait_for_function("() => document.getAnimations().length === 0")
+        screenshot(page, f"toast-focus-enter-{width}-{lang}")
+        assert clear_of_toasts(page), f"the toast covers the focused button at {width}px"
 
-    # Tab onto a control that sits under the toast (the pointer rests on the toast: it stays).
-    toast.hover()
-    after = page.locator('[data-testid="type-row"][data-type-name="Kit I"]')
-    place_at_bottom(page, after.get_by_test_id("quick-IN_BOX"), 30)
-    after.get_by_test_id("move-open").focus()
-    assert overlap(box(toast), box(after.get_by_test_id("quick-IN_BOX"))), "the test needs it"
-    page.keyboard.press("Tab")
-    expect(after.get_by_test_id("quick-IN_BOX")).to_be_focused()
-    expect(toast).to_be_visible()
-    screenshot(page, f"toast-focus-tab-{lang}")
-    assert clear_of_toasts(page), "the toast covers the button Tab came to"
+        # Tab onto a control that sits under the toast (the pointer rests on it: it stays).
+        toast.hover()
+        after = page.locator('[data-testid="type-row"][data-type-name="Kit I"]')
+        place_at_bottom(page, after.get_by_test_id("quick-IN_BOX"), 30)
+        after.get_by_test_id("move-open").focus()
+        assert overlap(box(toast), box(after.get_by_test_id("quick-IN_BOX"))), "the test needs it"
+        page.keyboard.press("Tab")
+        expect(after.get_by_test_id("quick-IN_BOX")).to_be_focused()
+        expect(toast).to_be_visible()
+        screenshot(page, f"toast-focus-tab-{width}-{lang}")
+        assert clear_of_toasts(page), f"the toast covers the button Tab came to at {width}px"
+        page.close()
