@@ -3,12 +3,14 @@ of the content on a phone, never over the control with the keyboard focus, above
 backdrop, and reachable with the keyboard."""
 
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, OpenContext, create_type
+from tests.e2e.test_import_dialog import write_backup
 
 LABEL = {"en": "Notifications (Alt+T)", "ru": "Уведомления (Alt+T)"}
 UNDO = {"en": "Undo", "ru": "Отменить"}
@@ -242,3 +244,50 @@ def test_no_toast_covers_the_control_with_the_keyboard_focus(
         screenshot(page, f"toast-focus-tab-{width}-{lang}")
         assert clear_of_toasts(page), f"the toast covers the button Tab came to at {width}px"
         page.close()
+
+
+def test_a_tall_dialog_is_laid_out_above_the_toasts_on_a_phone(
+    open_context: OpenContext, api: httpx.Client, lang: str, tmp_path: Path
+) -> None:
+    seed(api)
+    page = open_context(lang, viewport={"width": 360, "height": 740}).new_page()
+    # Errors the page reports only as an event (a ResizeObserver loop), not as an exception.
+    page.add_init_script(
+        "window.errors = []; addEventListener('error', (e) => window.errors.push(e.message))"
+    )
+    page.goto("/")
+    quick_moves(page, ["Kit A"])
+    toast = page.get_by_test_id("toast")
+    expect(toast).to_have_count(1)
+    toast.hover()  # the pointer rests on it: it stays
+
+    # The import's preview, with the replace warning, is taller than the screen.
+    page.get_by_test_id("import-button").focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_test_id("import-dialog")
+    expect(dialog).to_be_visible()
+    scrolled = page.evaluate("scrollY")
+    page.get_by_test_id("import-file").set_input_files(str(write_backup(tmp_path)))
+    expect(dialog.get_by_test_id("import-mode-merge")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(dialog.get_by_test_id("import-replace-warning")).to_be_visible()
+    page.keyboard.press("Tab")  # Back
+    page.keyboard.press("Tab")  # Continue, at the dialog's end
+    expect(dialog.get_by_test_id("import-next")).to_be_focused()
+    expect(toast).to_be_visible()
+    screenshot(page, f"toast-tall-dialog-{lang}")
+    assert not overlap(box(dialog), box(toast)), "the toast covers the dialog's end"
+    assert clear_of_toasts(page), "the toast covers the dialog's focused button"
+    assert page.evaluate("scrollY") == scrolled, "the page behind the dialog moved"
+
+    # Once the toast is gone, the dialog has the whole height again.
+    lifted = box(dialog)["height"]
+    page.keyboard.press("Alt+t")
+    page.keyboard.press("Escape")
+    expect(toast).to_have_count(0)
+    expect(dialog.get_by_test_id("import-next")).to_be_focused()
+    page.wait_for_function(
+        "(before) => document.querySelector('[data-testid=import-dialog]').offsetHeight > before",
+        arg=lifted,
+    )
+    assert page.evaluate("window.errors") == []
