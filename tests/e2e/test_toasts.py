@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import ARTIFACTS, OpenContext, create_type
 from tests.e2e.test_import_dialog import write_backup
@@ -194,20 +195,25 @@ def place_at_bottom(page: Page, target: Locator, gap: int) -> None:
     )
 
 
-def clear_of_toasts(page: Page) -> bool:
-    """The focused control is in the viewport and no toast covers any part of it."""
-    result: bool = page.evaluate(
-        """() => {
-            const focused = document.activeElement.getBoundingClientRect()
-            const covered = [...document.querySelectorAll('[data-testid=toast]')].some((toast) => {
-                const box = toast.getBoundingClientRect()
-                return focused.left < box.right && box.left < focused.right
-                    && focused.top < box.bottom && box.top < focused.bottom
-            })
-            return !covered && focused.top >= 0 && focused.bottom <= innerHeight
-        }"""
-    )
-    return result
+def assert_clear_of_toasts(page: Page, message: str) -> None:
+    """The focused control comes to be in the viewport with no toast over any part of it (it
+    may be scrolled clear a frame after the toast appears)."""
+    try:
+        page.wait_for_function(
+            """() => {
+                const focused = document.activeElement.getBoundingClientRect()
+                const toasts = [...document.querySelectorAll('[data-testid=toast]')]
+                const covered = toasts.some((toast) => {
+                    const box = toast.getBoundingClientRect()
+                    return focused.left < box.right && box.left < focused.right
+                        && focused.top < box.bottom && box.top < focused.bottom
+                })
+                return !covered && focused.top >= 0 && focused.bottom <= innerHeight
+            }""",
+            timeout=3000,  # well within a toast's ten seconds: it is still there
+        )
+    except PlaywrightTimeoutError:
+        raise AssertionError(message) from None
 
 
 def test_no_toast_covers_the_control_with_the_keyboard_focus(
@@ -230,7 +236,7 @@ def test_no_toast_covers_the_control_with_the_keyboard_focus(
         expect(quick).to_be_focused()
         page.wait_for_function("() => document.getAnimations().length === 0")
         screenshot(page, f"toast-focus-enter-{width}-{lang}")
-        assert clear_of_toasts(page), f"the toast covers the focused button at {width}px"
+        assert_clear_of_toasts(page, f"the toast covers the focused button at {width}px")
 
         # Tab onto a control that sits under the toast (the pointer rests on it: it stays).
         toast.hover()
@@ -242,7 +248,7 @@ def test_no_toast_covers_the_control_with_the_keyboard_focus(
         expect(after.get_by_test_id("quick-IN_BOX")).to_be_focused()
         expect(toast).to_be_visible()
         screenshot(page, f"toast-focus-tab-{width}-{lang}")
-        assert clear_of_toasts(page), f"the toast covers the button Tab came to at {width}px"
+        assert_clear_of_toasts(page, f"the toast covers the button Tab came to at {width}px")
         page.close()
 
 
@@ -277,7 +283,7 @@ def test_a_tall_dialog_is_laid_out_above_the_toasts_on_a_phone(
     expect(toast).to_be_visible()
     screenshot(page, f"toast-tall-dialog-{lang}")
     assert not overlap(box(dialog), box(toast)), "the toast covers the dialog's end"
-    assert clear_of_toasts(page), "the toast covers the dialog's focused button"
+    assert_clear_of_toasts(page, "the toast covers the dialog's focused button")
     assert page.evaluate("scrollY") == scrolled, "the page behind the dialog moved"
 
     # Once the toast is gone, the dialog has the whole height again.
