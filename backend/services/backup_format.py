@@ -544,8 +544,7 @@ class _Reader:
         next_token = tokens.__next__
         write = self.write
         linked = self.linked
-        links = _Links()  # (used in a linked file only)
-        ordered = linked  # the ids grow: links checks the undo links
+        links = _Links()  # (used in a linked file only: only there has an event an id)
         last_id = None
         keep_id, keep_event, keep_move = links.ids.append, links.events.append, links.moves.append
         plain_event = _plain_event
@@ -588,7 +587,7 @@ class _Reader:
             if found is not None:
                 links.moves[found] |= _UNDONE
                 target = links.events[found]
-            if event_id is not None and ordered:
+            if event_id is not None and links.ordered:
                 grows = last_id is None or event_id > last_id
                 if grows:
                     try:
@@ -601,7 +600,6 @@ class _Reader:
                     last_id = event_id
                 else:
                     links.unorder()
-                    ordered = False
                     last_id = None
                     self.unordered_ids = True
             # fmt: off
