@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createAppI18n } from '../i18n'
 import HistoryList from '../components/HistoryList.vue'
 import { mountWithI18n } from '../test/mountWithI18n'
@@ -47,6 +47,13 @@ describe('time formatting', () => {
 })
 
 describe('HistoryList', () => {
+  // The relative times are measured from the page's clock: held a day after the last group.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.parse('2026-11-04T10:00:00Z'))
+  })
+  afterEach(() => vi.useRealTimers())
+
   it('shows localized stage names and the group badge', async () => {
     const { wrapper, i18n } = mountWithI18n(HistoryList, { props: { groups: groups.map((g) => ({ ...g, event_ids: [...g.event_ids] })) } })
     const rows = wrapper.findAll('[data-testid="history-row"]')
@@ -59,7 +66,8 @@ describe('HistoryList', () => {
     await wrapper.vm.$nextTick()
     expect(rows[0].get('[data-testid="history-stages"]').text()).toBe('Сборка → Готово')
     expect(wrapper.findAll('[data-testid="history-row"]')[2].get('[data-testid="history-stages"]').text()).toBe('Куплено → В коробке')
-    expect(wrapper.get('[data-testid="history-relative"]').text()).toMatch(/назад|через/)
+    expect(wrapper.get('[data-testid="history-relative"]').text()).toBe('вчера')
+    expect(wrapper.findAll('[data-testid="history-relative"]')[2].text()).toBe('3 дня назад')
   })
 
   it('dates a grouped row by its last move and keeps the first in the tooltip', () => {
