@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from backend.names import MAX_NAME_LENGTH
-from backend.stages import MAX_COUNT, STAGES
+from backend.limits import MAX_COUNT, MAX_NAME_LENGTH
+from backend.stages import STAGES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -27,8 +27,6 @@ import unicodedata
 
 import regex
 
-MAX_NAME_LENGTH = 100
-
 _EDGE = r"[\p{White_Space}\p{Default_Ignorable_Code_Point}]+"
 _EDGES = regex.compile(rf"^{_EDGE}|{_EDGE}$")
 _IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")

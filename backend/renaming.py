@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
-from backend.names import MAX_NAME_LENGTH
+from backend.limits import MAX_NAME_LENGTH
 
 UNIQUE_KEY = "uq_miniature_types_name_key"
 

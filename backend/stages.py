@@ -14,8 +14,6 @@ class Stage(StrEnum):
 STAGES: tuple[Stage, ...] = tuple(Stage)
 STAGE_ORDER: dict[Stage, int] = {stage: index for index, stage in enumerate(STAGES)}
 
-MAX_COUNT = 1_000_000
-
 
 def is_forward(from_stage: Stage | None, to_stage: Stage) -> bool:
     """A move (or an addition, from None) must land strictly after where it starts."""

@@ -12,9 +12,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from backend import errors
+from backend.limits import MAX_COUNT
 from backend.schemas import ChangedType
 from backend.services.types import STAGE_NAMES, type_answer
-from backend.stages import MAX_COUNT, Stage, is_forward
+from backend.stages import Stage, is_forward
 
 
 @dataclass

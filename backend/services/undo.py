@@ -8,13 +8,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from backend import errors
+from backend.limits import MAX_COUNT, MAX_EVENT_ID
 from backend.schemas import TypeOut
 from backend.services.moves import lock_type
 from backend.services.types import type_answer
-from backend.stages import MAX_COUNT
-
-# history_events.id is a bigint: a larger id names no event.
-MAX_EVENT_ID = 2**63 - 1
 
 _EVENTS = text(
     """

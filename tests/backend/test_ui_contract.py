@@ -6,8 +6,9 @@ import subprocess
 from pathlib import Path
 
 from backend.errors import ERROR_CODES
+from backend.limits import limits_json
 from backend.openapi import openapi_json
-from backend.services.backup_format import IMPORT_RULES
+from backend.services.backup.shape import IMPORT_RULES
 from backend.settings import REPO_ROOT
 
 UI = REPO_ROOT / "ui"
@@ -18,6 +19,13 @@ def test_ui_copy_of_the_openapi_description_is_current() -> None:
     assert committed == openapi_json(), (
         "ui/src/api/openapi.json is stale: run "
         "`python -m backend.openapi ui/src/api/openapi.json && (cd ui && npm run gen:api)`"
+    )
+
+
+def test_ui_copy_of_the_limits_is_current() -> None:
+    committed = (UI / "src" / "api" / "limits.json").read_text(encoding="utf-8")
+    assert committed == limits_json(), (
+        "ui/src/api/limits.json is stale: run `python -m backend.limits ui/src/api/limits.json`"
     )
 
 

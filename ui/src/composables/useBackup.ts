@@ -1,12 +1,13 @@
 // Export (download or native save dialog) and the import flow: choose, dry run, confirm, result.
 import { computed, ref, shallowRef } from 'vue'
 import { api, ApiError, type ImportMode } from '../api/client'
+import limits from '../api/limits.json'
 import type { ImportSummary, MiniType } from '../api/types'
 import type { DesktopBridge } from '../bridge'
 import { withTypeName } from '../lib/importProblem'
 import { isBridgeFailure } from './useBridge'
 
-export const MAX_IMPORT_BYTES = 20 * 1024 * 1024
+export const { MAX_IMPORT_BYTES } = limits
 
 export type ExportOutcome = { kind: 'downloaded'; name: string } | { kind: 'saved'; path: string } | null
 

@@ -5,6 +5,7 @@
 // both sides are tested against. The backend's NFKC and case folding know Unicode 14 (Python
 // 3.11), the browser a newer one: characters assigned since are left as they are here, as the
 // backend leaves them (the list is generated from the backend's tables: serverUnicode.ts).
+import limits from '../api/limits.json'
 import { NEWER_THAN_SERVER } from './serverUnicode'
 
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}+/gu
@@ -14,7 +15,7 @@ const CONTROL = /\p{Cc}/gu
 const EDGES = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}]+|[\p{White_Space}\p{Default_Ignorable_Code_Point}]+$/gu
 
 /** The contract's limit on a name, counted after trimming. */
-export const MAX_NAME_LENGTH = 100
+export const { MAX_NAME_LENGTH } = limits
 
 /** The name as the server stores it (backend/names.py clean_name): NFC, control characters made
  * spaces, whitespace and invisible characters trimmed from both ends. */

@@ -1,5 +1,7 @@
 // Counts typed by hand: whole numbers within the contract's limits.
-export const MAX_COUNT = 1_000_000
+import limits from '../api/limits.json'
+
+export const { MAX_COUNT } = limits
 
 export function parseCount(text: string, min = 0, max = MAX_COUNT): number | null {
   const trimmed = text.trim()
