@@ -6,6 +6,7 @@ turns those into the error envelope, and the backup import into its `rule`.
 """
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -20,8 +21,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from backend.names import MAX_NAME_LENGTH, clean_name, name_key
-from backend.stages import MAX_COUNT, Stage
+from backend.limits import MAX_COUNT, MAX_NAME_LENGTH, MAX_UNDO_EVENTS
+from backend.names import clean_name, name_key
+from backend.stages import Stage
 
 
 def _whole_number(minimum: int) -> WrapValidator:
@@ -145,9 +147,6 @@ class MoveMiniatures(RequestBody):
     qty: Qty
 
 
-MAX_UNDO_EVENTS = 1000
-
-
 def _event_ids(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) -> Any:
     # Strict JSON integers, as for qty; one message for every way the list can be wrong.
     if (
@@ -199,3 +198,56 @@ class MonthStats(BaseModel):
 class Stats(BaseModel):
     totals: Totals
     months: list[MonthStats]
+
+
+# --- backups: the import's answer, and the app's own copies ------------------------------
+
+
+class ImportMode(StrEnum):
+    MERGE = "merge"
+    REPLACE = "replace"
+
+
+class ImportSummary(BaseModel):
+    types_created: int
+    types_merged: int
+    events_added: int
+    safety_copy: str | None = Field(
+        default=None,
+        description="File name of the copy of the database written before this import, in "
+        "the data folder's backups/ (null for a dry run or when the database was empty).",
+        examples=["before-import-2026-11-26T100000Z.json"],
+    )
+    types_deleted: int | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="A replace dry run: the types the database holds now, which the replace "
+        "would delete (absent otherwise).",
+    )
+    miniatures_deleted: int | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="A replace dry run: the miniatures the database holds now, all stages "
+        "(absent otherwise).",
+    )
+
+
+class CopyKind(StrEnum):
+    DAILY = "daily"
+    BEFORE_IMPORT = "before-import"
+    MANUAL = "manual"
+
+
+class BackupEntry(BaseModel):
+    """One of the app's own copies, as `GET /backups` lists it."""
+
+    name: str = Field(examples=["daily-2026-11-30T020000Z.json"])
+    kind: CopyKind
+    at: datetime = Field(description="When the copy was taken (UTC).")
+    bytes: int = Field(description="Size of the file.")
+    types: int = Field(description="Types in the copy.")
+    miniatures: int = Field(description="Miniatures in the copy, all stages.")
+
+
+class BackupList(BaseModel):
+    backups: list[BackupEntry] = Field(description="Newest first.")

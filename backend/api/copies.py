@@ -2,26 +2,24 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
-from backend.api.deps import BackupsDep, SessionDep, TransactionRoute
-from backend.api.responses import error_responses
-from backend.schemas import ErrorBody
-from backend.services import backup
-from backend.services.backup import ImportMode, ImportSummary
-from backend.services.copies import BackupEntry, BackupList, CopyKind
+from backend.api.deps import CopiesDep, SessionDep, TransactionRoute
+from backend.api.responses import error_responses, json_response
+from backend.schemas import BackupEntry, BackupList, CopyKind, ErrorBody, ImportMode, ImportSummary
+from backend.services.import_flow import import_backup
 
 router = APIRouter(prefix="/backups", tags=["backups"], route_class=TransactionRoute)
 
 
 @router.get("", response_model=BackupList)
-def list_backups(copies: BackupsDep) -> BackupList:
-    return BackupList(backups=copies.listed())
+def list_copies(copies: CopiesDep) -> Response:
+    return json_response(BackupList(backups=copies.listed()))
 
 
 @router.post("", status_code=201, response_model=BackupEntry)
-def take_backup(session: SessionDep, copies: BackupsDep) -> BackupEntry:
-    return copies.write(session=session, kind=CopyKind.MANUAL)
+def take_copy(session: SessionDep, copies: CopiesDep) -> Response:
+    return json_response(copies.write(session=session, kind=CopyKind.MANUAL), status_code=201)
 
 
 # `:path` so that a name with slashes, encoded or not, still reaches the route and gets the
@@ -38,18 +36,19 @@ def take_backup(session: SessionDep, copies: BackupsDep) -> BackupEntry:
         },
     },
 )
-def restore_backup(
+def restore_copy(
     name: Annotated[str, Path(description="A name that GET /backups lists")],
     session: SessionDep,
-    copies: BackupsDep,
+    copies: CopiesDep,
     dry_run: Annotated[
         bool, Query(description="check everything and answer the summary, changing nothing")
     ] = False,
-) -> ImportSummary:
-    return backup.import_backup(
+) -> Response:
+    summary = import_backup(
         session=session,
         body=copies.read(name),
         mode=ImportMode.REPLACE,
         dry_run=dry_run,
         copies=copies,
     )
+    return json_response(summary)

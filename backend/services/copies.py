@@ -5,37 +5,33 @@ with what the listing shows (kind, time, types, miniatures) and a fingerprint of
 holds: the listing reads the last few hundred bytes of each file, never the whole file, and
 the daily check compares fingerprints instead of exporting (import ignores unknown keys).
 
-A copy is written to a hidden `.….json.partial` file, flushed to disk, then renamed; the
-listing only shows names of the copies' own shape whose trailer reads back, so a file left
-half-written by a crash is never listed (and is removed when the app starts).
+A copy is written to a hidden `.….json.partial` file, flushed to disk, then renamed
+(`backend.files`); the listing only shows names of the copies' own shape whose trailer reads
+back, so a file left half-written by a crash is never listed (and is removed when the app
+starts).
 """
 
 import logging
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from backend import errors
-from backend.services.backup import export_chunks, utc_text
+from backend.files import replace_durably, write_temporary
+from backend.schemas import BackupEntry, CopyKind
+from backend.services.backup.export import export_chunks
+from backend.times import utc_text
 
-log = logging.getLogger("miniatures.copies")
-
-
-class CopyKind(StrEnum):
-    DAILY = "daily"
-    BEFORE_IMPORT = "before-import"
-    MANUAL = "manual"
+log = logging.getLogger(__name__)
 
 
 KEPT = {CopyKind.DAILY: 14, CopyKind.BEFORE_IMPORT: 10, CopyKind.MANUAL: 10}
@@ -49,21 +45,6 @@ _PARTIAL_SUFFIX = ".json.partial"
 # The trailer is the file's last line but two; 4 KiB is many times its length.
 _TAIL_BYTES = 4096
 _TRAILER = re.compile(rb',\n  "copy": (\{[^\n]*\})\n\}\n\Z')
-
-
-class BackupEntry(BaseModel):
-    """One copy, as `GET /backups` lists it."""
-
-    name: str = Field(examples=["daily-2026-11-30T020000Z.json"])
-    kind: CopyKind
-    at: datetime = Field(description="When the copy was taken (UTC).")
-    bytes: int = Field(description="Size of the file.")
-    types: int = Field(description="Types in the copy.")
-    miniatures: int = Field(description="Miniatures in the copy, all stages.")
-
-
-class BackupList(BaseModel):
-    backups: list[BackupEntry] = Field(description="Newest first.")
 
 
 class _Trailer(BaseModel):
@@ -108,25 +89,15 @@ def _sequence(name: str) -> int:
     return int(match["n"] or 1) if match else 0
 
 
-def _sync_folder(folder: Path) -> None:
-    """Makes a rename in `folder` durable; Windows has no directory handles to flush."""
-    if os.name == "nt":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 class PendingCopy:
     """A copy being taken; `entry` is set once it is listed."""
 
     entry: BackupEntry
 
 
-class BackupStore:
-    """The backups/ folder: writing, listing, finding, pruning and cleaning up copies."""
+class CopyStore:
+    """The copies in the data folder's backups/: writing, listing, finding, pruning and
+    cleaning up."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -211,10 +182,6 @@ class BackupStore:
             pass
         return copy.entry
 
-    def before_import(self, session: Session) -> AbstractContextManager["PendingCopy"]:
-        """The copy an import or a restore takes first (see `taking`)."""
-        return self.taking(session=session, kind=CopyKind.BEFORE_IMPORT)
-
     @contextmanager
     def taking(self, *, session: Session, kind: CopyKind) -> Iterator["PendingCopy"]:
         """Writes the copy on entering; it is listed only once the block ends without error.
@@ -225,22 +192,16 @@ class BackupStore:
         at = datetime.now(UTC)
         state = data_state(session)
         self.folder.mkdir(parents=True, exist_ok=True)
-        handle, partial_name = tempfile.mkstemp(
-            dir=self.folder, prefix=f".{kind.value}-", suffix=_PARTIAL_SUFFIX
+        chunks = self._chunks(session, kind, at, state)
+        partial = write_temporary(
+            self.folder, chunks, prefix=f".{kind.value}-", suffix=_PARTIAL_SUFFIX
         )
-        partial = Path(partial_name)
         copy = PendingCopy()
         try:
-            with os.fdopen(handle, "wb") as file:
-                for chunk in self._chunks(session, kind, at, state):
-                    file.write(chunk)
-                file.flush()
-                os.fsync(file.fileno())
             yield copy
             with self._lock:
                 target = self._free_name(kind, at)
-                os.replace(partial, target)
-                _sync_folder(self.folder)
+                replace_durably(partial, target)
                 read = self._read(target, kind)
                 if read is None:  # pragma: no cover - the file was just written
                     raise RuntimeError("a copy just written does not read back")

@@ -12,10 +12,11 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.services.backup import has_data
-from backend.services.copies import BackupEntry, BackupStore, CopyKind, data_state
+from backend.schemas import BackupEntry, CopyKind
+from backend.services.copies import CopyStore, data_state
+from backend.services.types import has_data
 
-log = logging.getLogger("miniatures.copies")
+log = logging.getLogger(__name__)
 
 INTERVAL = timedelta(hours=24)
 # The thread looks at the wall clock at least this often, so a computer that slept through
@@ -41,9 +42,7 @@ class SystemClock:
         return stop.wait(seconds)
 
 
-def take_daily_copy(
-    store: BackupStore, session_factory: sessionmaker[Session]
-) -> BackupEntry | None:
+def take_daily_copy(store: CopyStore, session_factory: sessionmaker[Session]) -> BackupEntry | None:
     """A daily copy if the data differs from the newest copy's; an empty database with no
     copies yet needs none."""
     with session_factory() as session, session.begin():
@@ -61,7 +60,7 @@ class DailyCopies:
 
     def __init__(
         self,
-        store: BackupStore,
+        store: CopyStore,
         session_factory: sessionmaker[Session],
         clock: Clock | None = None,
     ) -> None:

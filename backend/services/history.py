@@ -1,31 +1,24 @@
-"""A type's history, grouped at read time so a burst of clicks reads as one line."""
+"""A type's history, grouped at read time so a burst of clicks reads as one line.
+
+Its events are read by one bound `text()` statement (an anti-join the planner must not turn
+around), grouped in Python on the plain rows.
+"""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from backend import errors
-from backend.models import MiniatureType
 from backend.schemas import History, HistoryGroup
+from backend.services.types import require_type
 from backend.stages import Stage
 
 # An event joins its group when it came less than this after the group's previous event.
 GROUP_GAP = timedelta(seconds=300)
 
 
-@dataclass(frozen=True)
-class Event:
-    from_stage: Stage | None
-    to_stage: Stage
-    qty: int
-    at: datetime
-    id: int = 0
-
-
-def _grouped(
+def group_events(
     events: Iterable[tuple[int, Stage | None, Stage, int, datetime]],
 ) -> list[HistoryGroup]:
     """The grouping rule, on plain rows (id, from, to, qty, at), oldest first. A stage may be the
@@ -58,11 +51,6 @@ def _grouped(
     return groups
 
 
-def group_history(events: Iterable[Event]) -> list[HistoryGroup]:
-    """Groups events (oldest first): same transition, and each gap under GROUP_GAP."""
-    return _grouped((e.id, e.from_stage, e.to_stage, e.qty, e.at) for e in events)
-
-
 # The effective events: undo events, and the events they undid, are left out before grouping,
 # so the history reads as if the mistake never happened (the log itself keeps both). An
 # anti-join on the undo link's index: linear whatever the type holds. (`id NOT IN (the type's
@@ -81,8 +69,7 @@ _EVENTS = text(
 
 def type_history(*, session: Session, type_id: int) -> History:
     """The type's history, grouped; ERR_TYPE_NOT_FOUND for an unknown type."""
-    if session.get(MiniatureType, type_id) is None:
-        raise errors.TypeNotFound()
+    require_type(session, type_id)
     # .all(): the rows in one go, much cheaper than iterating the result row by row.
     events = session.execute(_EVENTS, {"type_id": type_id}).all()
-    return {"groups": _grouped(events)}
+    return {"groups": group_events(events)}

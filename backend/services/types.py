@@ -1,11 +1,18 @@
-"""Miniature types: list, create, read, rename, delete."""
+"""Miniature types: list, create, read, rename, delete.
+
+How the services reach the database: SQLAlchemy Core statements (`select()`, `insert()`, …) on
+the tables' columns for plain reads and writes, bound `text()` for statements that lock rows or
+work in bulk (moves, undo, the import), and the driver's COPY only in the import. Whether a
+type exists is told by the rows of the statement that reads or changes it (a RETURNING, the
+lock of its counts), or else by `require_type`.
+"""
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Integer, bindparam, column, delete, insert, select, text, update
+from sqlalchemy import Integer, bindparam, column, delete, exists, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,6 +95,12 @@ def list_types(*, session: Session, q: str | None = None) -> list[TypeOut]:
     return _answers(session.execute(_MATCHING_TYPES, {"pattern": pattern}).all())
 
 
+def require_type(session: Session, type_id: int) -> None:
+    """ERR_TYPE_NOT_FOUND unless the type exists."""
+    if session.execute(select(_types.id).where(_types.id == type_id)).first() is None:
+        raise errors.TypeNotFound()
+
+
 def get_type(*, session: Session, type_id: int) -> TypeOut:
     found = _answers(session.execute(_ONE_TYPE, {"type_id": type_id}).all())
     if not found:
@@ -161,3 +174,8 @@ def delete_type(*, session: Session, type_id: int) -> None:
     ).first()
     if deleted is None:
         raise errors.TypeNotFound()
+
+
+def has_data(session: Session) -> bool:
+    """Whether the database holds any type at all."""
+    return bool(session.scalar(select(exists().select_from(MiniatureType))))

@@ -456,7 +456,7 @@ def test_refusal_does_not_touch_a_good_file_given_afterwards(populated: TestClie
 
 
 def test_every_rule_of_the_contract_is_exercised_above() -> None:
-    from backend.services.backup_format import IMPORT_RULES
+    from backend.services.backup.shape import IMPORT_RULES
 
     # NOT_JSON needs a raw body, not a document: its own tests send malformed bytes.
     rules = {case[3] for case in CASES + LINK_CASES}

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from backend.db import upgrade_database
+from backend.migrate import upgrade_database
 from backend.services.copies import STATE_QUERY as COPY_STATE_QUERY
 from tests.benchmarks import floor
 from tests.benchmarks.measure import PeakMemory, concurrent, percentile, timed, timed_each

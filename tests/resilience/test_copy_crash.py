@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from backend.db import upgrade_database
+from backend.migrate import upgrade_database
 from backend.settings import REPO_ROOT
 from tests.resilience.processes import AppServer
 
@@ -33,7 +33,7 @@ WRITER = textwrap.dedent(
         yield from chunks
 
     copies.export_chunks = stalled
-    store = copies.BackupStore(Path(sys.argv[2]))
+    store = copies.CopyStore(Path(sys.argv[2]))
     factory = make_session_factory(make_engine(sys.argv[1]))
     with factory() as session, session.begin():
         store.write(session=session, kind=copies.CopyKind.MANUAL)

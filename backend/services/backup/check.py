@@ -1,4 +1,4 @@
-"""The backup file: its shape, and the check of a file against its rules.
+"""The check of a backup file against its rules, as it is read.
 
 A file is checked as it is read, token by token (ijson), in file order: the first broken rule
 stops the check. Nothing of the file is kept in Python: each checked type, and each checked
@@ -22,126 +22,36 @@ but do not reverse the event it names is UNDO_MISMATCH, checked after the event'
 In a version 2 file whose `version` comes after `types`, the body is scanned ahead once for it.
 
 Undo links (version 2) are checked here while a history's ids grow, as export writes them (a
-compact index of the ids: see _Links). Past an id that does not grow they are compared by
+compact index of the ids: `links.py`). Past an id that does not grow they are compared by
 PostgreSQL, like names: each event's row carries its id and the id it undoes. Where an event
 breaks a rule of its own after its `id` or `undoes`, a row with just those is still written,
 so that a broken link before the error is found first there too. An `id` or `undoes` given
 twice in one event is checked each time; the last one is the link.
 
-The pydantic models below describe the file in the API description; the check follows the
-same field types (a name is checked by the very rules of `POST /types`).
+The file's shape (its versions, rules and the models describing it) is in `shape.py`; each
+checked type and event becomes an `ImportRow` (`rows.py`).
 """
 
 import re
-from array import array
-from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, NotRequired
+from typing import Any
 
 import ijson
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from typing_extensions import Buffer, TypedDict
+from pydantic import TypeAdapter, ValidationError
+from typing_extensions import Buffer
 
 from backend import errors
+from backend.limits import MAX_COUNT
 from backend.names import name_key
-from backend.schemas import Count, Name, StageField
-from backend.stages import MAX_COUNT, STAGE_ORDER, Stage
+from backend.schemas import Name
+from backend.services.backup.links import FORWARD, MOVE, UNDO, UNDONE, UndoLinks, move_code
+from backend.services.backup.rows import EMPTY_TYPE_COLUMNS, ImportRow, Row
+from backend.services.backup.shape import FORMAT, LINKED_VERSION, READABLE_VERSIONS
+from backend.stages import STAGE_ORDER
 
-FORMAT = "miniatures-tracker"
-VERSION = 2  # what export writes
-LINKED_VERSION = 2  # from this version on, events carry ids and undo events their links
-READABLE_VERSIONS = (1, 2)
-
-# --- the shape, for the API description ------------------------------------------------------
-
-DESCRIBED = ConfigDict(extra="ignore")
-BackupTime = AwareDatetime  # ISO 8601 with a zone
-
-
-class BackupEvent(TypedDict):
-    id: NotRequired[int]  # version 2: unique within its type's history in this file
-    undoes: NotRequired[int]  # version 2: the id of the earlier event this one reverses
-    from_stage: Stage | None
-    to_stage: Stage | None  # null only in an undo of an addition
-    qty: Annotated[int, Field(ge=1, le=MAX_COUNT)]
-    at: BackupTime
-
-
-class BackupType(BaseModel):
-    model_config = DESCRIBED
-
-    name: Name
-    created_at: BackupTime | None = None
-    counts: dict[StageField, Count] | None = None
-    history: list[BackupEvent] | None = None
-
-
-class BackupFile(BaseModel):
-    """The whole database as one JSON document (see the contract, "The backup file")."""
-
-    model_config = DESCRIBED
-
-    format: str = Field(examples=[FORMAT])
-    version: int = Field(examples=[VERSION])
-    exported_at: Any = Field(
-        default=None,
-        description="When the file was written; not checked on import.",
-        examples=["2026-11-26T10:00:00Z"],
-    )
-    types: list[BackupType]
-
-
-# The contract's `rule` values of ERR_IMPORT_INVALID: the UI has a message for each.
-IMPORT_RULES = (
-    "NOT_JSON",
-    "NOT_OBJECT",
-    "NOT_ARRAY",
-    "NOT_STRING",
-    "NOT_INTEGER",
-    "MISSING",
-    "UNKNOWN_FORMAT",
-    "UNKNOWN_VERSION",
-    "NAME_REQUIRED",
-    "NAME_TOO_LONG",
-    "DUPLICATE_NAME",
-    "INVALID_STAGE",
-    "INVALID_TRANSITION",
-    "NEGATIVE",
-    "OUT_OF_RANGE",
-    "INVALID_TIME",
-    # version 2: event ids and undo links
-    "DUPLICATE_ID",
-    "UNKNOWN_EVENT",
-    "ALREADY_UNDONE",
-    "UNDO_MISMATCH",
-)
-
-# --- what a checked file gives: rows, in file order ---------------------------------------
-
-# Every row has these columns; a type's row leaves the event's empty and an event's row the
-# type's. A type's row comes after its events (its counts may follow its history).
-ROW_COLUMNS = (
-    "type_no",  # the type's place in `types`
-    "event_no",  # an event's place among all the file's events; null in a type's row
-    "place",  # an event's place in its history
-    "from_stage",
-    "to_stage",
-    "qty",  # null: the event broke a rule after its id or undoes (see the module's docstring)
-    "at",
-    "event_id",  # version 2: the event's id in the file
-    "undoes",  # version 2: the id in the file of the event it undoes
-    "undoes_first",  # its `undoes` came before its `id`
-    "target",  # the event_no of the event it undoes, where the check found it
-    "name",
-    "name_key",
-    "name_at",  # how many events the file held before the type's name
-    "created_at",  # null: absent
-    "counts",  # {stage: count} in the file's order, each stage once; null: absent
-)
-Row = tuple[Any, ...]
 WriteRow = Callable[[Row], object]
 
 
@@ -339,76 +249,6 @@ def _stage(value: Any) -> str:
     return value
 
 
-_STAGE_CODES: dict[str | None, int] = {None: 0} | {
-    stage: n + 1 for n, stage in enumerate(STAGE_ORDER)
-}
-_UNDO = 1 << 26  # the event undoes another
-_UNDONE = 1 << 27  # another event undid it
-_MOVE = _UNDO - 1
-
-
-def _move(from_stage: str | None, to_stage: str | None, qty: int) -> int:
-    """An event's stages and qty as one small number (qty < 2**20): what an undo must reverse."""
-    return qty | _STAGE_CODES[from_stage] << 20 | _STAGE_CODES[to_stage] << 23
-
-
-# The stages of every event that is not an undo: forward, or an addition (from None).
-_FORWARD: dict[tuple[Any, Any], int] = {
-    (from_stage, to_stage): _move(from_stage, to_stage, 0)
-    for from_stage in (None, *STAGE_ORDER)
-    for to_stage in STAGE_ORDER
-    if from_stage is None or STAGE_ORDER[to_stage] > STAGE_ORDER[from_stage]
-}
-
-
-class _Links:
-    """What the undo events of one history (version 2) may name, while its ids grow, as export
-    writes them: the ids in order, found by binary search, with each event's number and move;
-    16 bytes an event, however many events one type holds. An id that does not grow (or does
-    not fit 64 bits) hands the rest of the history to PostgreSQL (`ordered` false): its rows
-    carry every id and link, and the import compares them (see backup.py)."""
-
-    __slots__ = ("events", "ids", "moves", "ordered")
-
-    def __init__(self) -> None:
-        self.ids = array("q")
-        self.events = array("i")  # event_no
-        self.moves = array("i")  # _move | _UNDO | _UNDONE
-        self.ordered = True
-
-    def find(self, event_id: int) -> int | None:
-        """Where an id is among the ids (None: nowhere)."""
-        ids = self.ids
-        where = bisect_left(ids, event_id)
-        return where if where < len(ids) and ids[where] == event_id else None
-
-    def check_id(self, event_id: int) -> None:
-        if (
-            self.ordered
-            and self.ids
-            and event_id <= self.ids[-1]
-            and self.find(event_id) is not None
-        ):
-            raise _Broken("DUPLICATE_ID")
-
-    def target(self, undoes: int) -> int | None:
-        """Where the event an undo names is (None: PostgreSQL finds it)."""
-        if not self.ordered:
-            return None
-        where = self.find(undoes)
-        if where is None or self.moves[where] & _UNDO:
-            raise _Broken("UNKNOWN_EVENT")
-        if self.moves[where] & _UNDONE:
-            raise _Broken("ALREADY_UNDONE")
-        return where
-
-    def unorder(self) -> None:
-        """An id that does not grow (or fit 64 bits): from then on the history's links are
-        PostgreSQL's to compare."""
-        self.ordered = False
-        del self.ids[:], self.events[:], self.moves[:]
-
-
 class _Reader:
     """One pass over the tokens; counts what it has handed on."""
 
@@ -509,7 +349,12 @@ class _Reader:
             # A name read before an error is still compared with the earlier types' names: a
             # duplicate there comes first in the file.
             if name is not None:
-                self.write((type_no, *_NO_EVENT, name, key, name_at, created_at, counts))
+                # fmt: off
+                self.write(ImportRow(
+                    type_no=type_no, name=name, name_key=key, name_at=name_at,
+                    created_at=created_at, counts=counts,
+                ))
+                # fmt: on
 
     def counts(self) -> dict[str, int] | None:
         tokens = self.tokens
@@ -544,7 +389,7 @@ class _Reader:
         next_token = tokens.__next__
         write = self.write
         linked = self.linked
-        links = _Links()  # (used in a linked file only: only there has an event an id)
+        links = UndoLinks()  # (used in a linked file only: only there has an event an id)
         last_id = None
         keep_id, keep_event, keep_move = links.ids.append, links.events.append, links.moves.append
         plain_event = _plain_event
@@ -580,12 +425,18 @@ class _Reader:
                     )
                 except _Broken as broken:
                     if broken.links is not None:  # for PostgreSQL to compare
-                        write((type_no, event_no, index, *_NO_MOVE, *broken.links, None, *_NO_TYPE))
+                        link_id, link_undoes, link_first = broken.links
+                        # fmt: off
+                        write(ImportRow(
+                            type_no=type_no, event_no=event_no, place=index, event_id=link_id,
+                            undoes=link_undoes, undoes_first=link_first,
+                        ))
+                        # fmt: on
                     raise broken.within(index) from None
             from_stage, to_stage, qty, at, event_id, undoes, undoes_first, found, move = checked
             target = None
             if found is not None:
-                links.moves[found] |= _UNDONE
+                links.moves[found] |= UNDONE
                 target = links.events[found]
             if event_id is not None and links.ordered:
                 grows = last_id is None or event_id > last_id
@@ -603,23 +454,17 @@ class _Reader:
                     last_id = None
                     self.unordered_ids = True
             # fmt: off
-            write((
+            write((  # an ImportRow, as a plain tuple (rows.EMPTY_TYPE_COLUMNS)
                 type_no, event_no, index, from_stage, to_stage, qty, at, event_id, undoes,
-                undoes_first, target, None, None, None, None, None,
+                undoes_first, target, *EMPTY_TYPE_COLUMNS,
             ))
             # fmt: on
             event_no += 1
         self.events = event_no
 
 
-# A type's row leaves the event's columns empty, an event's row the type's; the row of an event
-# that broke a rule after its id or undo link has only those.
-_NO_EVENT = (None,) * 10
-_NO_TYPE = (None,) * 5
-_NO_MOVE = (None,) * 4
-
 # A checked event: from_stage, to_stage, qty, at; its id, the id it undoes and whether that
-# came first; where _Links has the event it undoes, and its _move (version 2).
+# came first; where UndoLinks has the event it undoes, and its move_code (version 2).
 _Event = tuple[
     str | None, str | None, int, datetime, int | None, int | None, bool | None, int | None, int
 ]
@@ -629,7 +474,7 @@ def _plain_event(values: dict[str, Any], linked: bool) -> _Event | None:
     """An event that is not an undo and breaks no rule, in one step; None for anything else.
     (Whether its id was used before is the caller's to ask.)"""
     stages = (values.get("from_stage", _ABSENT), values.get("to_stage"))
-    move = _FORWARD.get(stages)
+    move = FORWARD.get(stages)
     qty = values.get("qty")
     at = values.get("at")
     if move is None or type(qty) is not int or not 0 < qty <= MAX_COUNT or type(at) is not str:
@@ -653,7 +498,7 @@ def _plain_event(values: dict[str, Any], linked: bool) -> _Event | None:
     return *stages, qty, moment, event_id, None, None, None, move | qty
 
 
-def _judged_event(fields: list[tuple[str, Any]], links: _Links | None) -> _Event:
+def _judged_event(fields: list[tuple[str, Any]], links: UndoLinks | None) -> _Event:
     """One event judged key by key in file order: its first broken rule, or the event. The
     rule broken carries the event's id and undo link read before it (`links`), if any."""
     is_undo = links is not None and next(
@@ -679,15 +524,17 @@ def _judged_event(fields: list[tuple[str, Any]], links: _Links | None) -> _Event
             elif key == "id":
                 event_id = None if value is None else _integer(value)
                 id_at = place
-                if event_id is not None:
-                    links.check_id(event_id)
+                if event_id is not None and links.used_before(event_id):
+                    raise _Broken("DUPLICATE_ID")
                 continue
             elif key == "undoes":
                 undoes = found = None
                 undoes = None if value is None else _integer(value)
                 undoes_at = place
                 if undoes is not None:
-                    found = links.target(undoes)
+                    found, broken_link = links.target(undoes)
+                    if broken_link is not None:
+                        raise _Broken(broken_link)
                 continue
             else:
                 continue
@@ -705,10 +552,10 @@ def _judged_event(fields: list[tuple[str, Any]], links: _Links | None) -> _Event
     for key, value in zip(_EVENT_KEYS, (from_stage, to_stage, qty, at), strict=True):
         if value is _ABSENT:
             raise _Broken("MISSING", key).linked(event_id, undoes, undoes_at < id_at)
-    move = _move(from_stage, to_stage, qty)
+    move = move_code(from_stage, to_stage, qty)
     if undoes is not None:
         assert links is not None  # an undo link is only read in a linked file
-        if found is not None and links.moves[found] & _MOVE != _move(to_stage, from_stage, qty):
+        if found is not None and links.moves[found] & MOVE != move_code(to_stage, from_stage, qty):
             raise _Broken("UNDO_MISMATCH", "undoes")
-        move |= _UNDO
+        move |= UNDO
     return from_stage, to_stage, qty, at, event_id, undoes, undoes_at < id_at, found, move

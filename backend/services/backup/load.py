@@ -1,198 +1,27 @@
-"""Backups: the whole database as one JSON document, and the all-or-nothing import of one.
+"""The import's work in the database: the checked file in temporary tables, the rules only
+PostgreSQL can check on them, and the rows copied into place.
 
-Export: one SQL statement (so one snapshot, whatever the isolation level) returns a row per
-type with its history already rendered as JSON text by PostgreSQL; Python only stitches rows.
-Import: the file is checked into a temporary table (binary COPY, a row per type and per event);
-then, under the import's lock, one statement per table copies the rows into place.
+The file is checked into `import_rows` (binary COPY of `ImportRow`s, a row per type and per
+event, as `check.py` reads them), so that Python keeps none of it; PostgreSQL compares the
+names (and the undo links the check could not), checks the merge's limits, then copies the
+rows into the tables with one statement each. Bound `text()` statements throughout, and the
+driver's COPY for the rows (a few times faster than COPY's text format or an INSERT).
 """
 
-import json
-import logging
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel, Field
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    Text,
-    bindparam,
-    case,
-    cast,
-    delete,
-    exists,
-    func,
-    literal,
-    select,
-    text,
-    true,
-)
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import BigInteger, bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 from typing_extensions import Buffer
 
 from backend import errors
+from backend.limits import MAX_COUNT
 from backend.models import HistoryEvent, MiniatureType, StageCount
-from backend.services.backup_format import FORMAT, ROW_COLUMNS, VERSION, Checked, check_backup
-from backend.services.types import STAGE_NAMES, TYPE_COUNTS
-from backend.stages import MAX_COUNT, STAGES
-
-if TYPE_CHECKING:
-    from backend.services.copies import BackupStore
-
-log = logging.getLogger("miniatures.backup")
+from backend.schemas import ImportSummary
+from backend.services.backup.check import Checked, check_backup
+from backend.services.backup.rows import COPY_IMPORT_ROWS, COPY_TYPES, CREATE_IMPORT_ROWS
+from backend.stages import STAGES
 
 
-class ImportMode(StrEnum):
-    MERGE = "merge"
-    REPLACE = "replace"
-
-
-class ImportSummary(BaseModel):
-    types_created: int
-    types_merged: int
-    events_added: int
-    safety_copy: str | None = Field(
-        default=None,
-        description="File name of the copy of the database written before this import, in "
-        "the data folder's backups/ (null for a dry run or when the database was empty).",
-        examples=["before-import-2026-11-26T100000Z.json"],
-    )
-
-
-def utc_text(moment: datetime) -> str:
-    """ISO 8601 in UTC with Z: the contract's time format."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def export_filename(moment: datetime) -> str:
-    return f"miniatures-{moment.astimezone(UTC):%Y-%m-%d}.json"
-
-
-def _utc_iso(column: ColumnElement[datetime]) -> ColumnElement[str]:
-    """ISO 8601 in UTC with Z, written by PostgreSQL: to_json gives the fraction only when
-    there is one."""
-    as_json = cast(func.to_json(func.timezone("UTC", column)), Text)
-    return func.btrim(as_json, '"') + "Z"
-
-
-# On the tables' columns: plain Core statements, whose rows skip the ORM's loading.
-_types = MiniatureType.__table__
-_events = HistoryEvent.__table__
-_undone = _events.alias("undone")
-_e = _events.c
-
-# Stages are CHECK-constrained constants, so they need no JSON escaping. An undo event names
-# the event it undoes; an undo of an addition goes nowhere (to_stage null).
-_EVENT_JSON = func.format(
-    '{"id": %s, "from_stage": %s, "to_stage": %s, "qty": %s, "at": "%s"%s}',
-    _e.id,
-    func.coalesce('"' + _e.from_stage + '"', "null"),
-    func.coalesce('"' + _e.to_stage + '"', "null"),
-    _e.qty,
-    _utc_iso(_e.created_at),
-    func.coalesce(literal(', "undoes": ') + cast(_e.undoes, Text), ""),
-)
-_EVENT_SEPARATOR = ",\n        "
-# In time order, and an undo event always after the event it undoes (ids grow), even when an
-# imported event was dated later than its undo. The undone event is looked up by its key, one
-# row per undo event: a join would let the planner scan every event once per type whenever
-# the statistics lag behind the data (right after an import: 4.5 s instead of 0.3 s). Only
-# undo events look (CASE): a lookup for every event was 11 ms of PostgreSQL's 150 ms.
-_UNDONE_AT = select(_undone.c.created_at).where(_undone.c.id == _e.undoes).scalar_subquery()
-_EVENT_ORDER = (
-    case((_e.undoes.is_(None), _e.created_at), else_=func.greatest(_e.created_at, _UNDONE_AT)),
-    _e.id,
-)
-# The types are sorted by name before their histories are rendered: PostgreSQL then keeps that
-# order through the lateral join instead of sorting rows that carry the whole export (12 MB for
-# the benchmark's data set, spilled to disk: 20 ms of 150).
-_TYPES_IN_ORDER = (
-    select(
-        _types.c.id,
-        _types.c.name,
-        _types.c.name_key,
-        _utc_iso(_types.c.created_at).label("created_at"),
-        *(TYPE_COUNTS.c[stage] for stage in STAGE_NAMES),
-    )
-    .join(TYPE_COUNTS, TYPE_COUNTS.c.type_id == _types.c.id)
-    .order_by(_types.c.name_key.collate("C"), _types.c.name.collate("C"), _types.c.id)
-    .subquery("types")
-)
-_HISTORY = (
-    select(
-        func.string_agg(
-            _EVENT_JSON, aggregate_order_by(literal(_EVENT_SEPARATOR), *_EVENT_ORDER)
-        ).label("history")
-    )
-    .where(_e.type_id == _TYPES_IN_ORDER.c.id)
-    .lateral("history")
-)
-_EXPORT_QUERY = (
-    select(
-        _TYPES_IN_ORDER.c.name,
-        _TYPES_IN_ORDER.c.created_at,
-        *(_TYPES_IN_ORDER.c[stage] for stage in STAGE_NAMES),
-        _HISTORY.c.history,
-    )
-    .join(_HISTORY, true())
-    .order_by(
-        _TYPES_IN_ORDER.c.name_key.collate("C"),
-        _TYPES_IN_ORDER.c.name.collate("C"),
-        _TYPES_IN_ORDER.c.id,
-    )
-)
-
-
-def _type_json(row: Any) -> str:
-    counts = ", ".join(f'"{stage}": {row[2 + index]}' for index, stage in enumerate(STAGES))
-    history = f"[\n        {row.history}\n      ]" if row.history else "[]"
-    return (
-        "    {\n"
-        f'      "name": {json.dumps(row.name, ensure_ascii=False)},\n'
-        f'      "created_at": "{row.created_at}",\n'
-        f'      "counts": {{{counts}}},\n'
-        f'      "history": {history}\n'
-        "    }"
-    )
-
-
-def export_chunks(
-    *,
-    session: Session,
-    exported_at: datetime,
-    copy_info: Callable[[int, int], dict[str, Any]] | None = None,
-) -> Iterator[bytes]:
-    """The backup document in pieces, one per type, in name order; events in time order.
-
-    `copy_info(types, miniatures)`, when given, is written last as the `"copy"` key: what an
-    automatic copy records about itself (import ignores it).
-    """
-    yield (
-        "{\n"
-        f'  "format": "{FORMAT}",\n'
-        f'  "version": {VERSION},\n'
-        f'  "exported_at": "{utc_text(exported_at)}",\n'
-        '  "types": ['
-    ).encode()
-    # A server-side cursor: rows arrive in batches, not as one list of the whole database.
-    rows = session.execute(_EXPORT_QUERY.execution_options(yield_per=200))
-    separator = "\n"
-    types = miniatures = 0
-    for row in rows:
-        yield (separator + _type_json(row)).encode()
-        separator = ",\n"
-        types += 1
-        miniatures += sum(row[2 : 2 + len(STAGES)])
-    closing = "]" if separator == "\n" else "\n  ]"
-    if copy_info is not None:
-        closing += f',\n  "copy": {json.dumps(copy_info(types, miniatures))}'
-    yield (closing + "\n}\n").encode()
-
-
-def _hold_off_writers(session: Session) -> None:
+def hold_off_writers(session: Session) -> None:
     """Every change takes a lock on miniature_types first, in its first statement (moves and
     additions key-share lock the type row; creations, renames and deletions write it).
 
@@ -203,97 +32,15 @@ def _hold_off_writers(session: Session) -> None:
     session.execute(text("LOCK TABLE miniature_types IN EXCLUSIVE MODE"))
 
 
-def has_data(session: Session) -> bool:
-    return bool(session.scalar(select(exists().select_from(MiniatureType))))
-
-
-def import_backup(
-    *,
-    session: Session,
-    body: Buffer,
-    mode: ImportMode,
-    dry_run: bool,
-    copies: "BackupStore",
-) -> ImportSummary:
-    """Checks a backup file and applies it, all in a savepoint; a dry run checks everything,
-    limits included, and writes nothing."""
-    replace = mode is ImportMode.REPLACE
-    with session.begin_nested():
-        checked = _stage(session, body)
-        _hold_off_writers(session)
-        if not dry_run and (replace or checked.types) and has_data(session):
-            # Written under the import's lock before anything changes; kept if it succeeds.
-            with copies.before_import(session) as copy:
-                summary = _apply(session, checked, replace=replace, dry_run=dry_run)
-            summary.safety_copy = copy.entry.name
-        else:
-            summary = _apply(session, checked, replace=replace, dry_run=dry_run)
-        session.execute(_DROP_STAGED)
-    # What happened, never what the file holds.
-    log.info(
-        "import: mode=%s dry_run=%s types_created=%d types_merged=%d events_added=%d",
-        mode.value,
-        dry_run,
-        summary.types_created,
-        summary.types_merged,
-        summary.events_added,
-    )
-    return summary
-
-
-# The checked file, a row per type and per event (backup_format.ROW_COLUMNS), so that Python
-# keeps none of it: PostgreSQL compares the names (and the undo links the check could not),
-# then copies the rows into the tables.
-_CREATE_STAGED = text(
-    """
-    CREATE TEMPORARY TABLE import_rows (
-        type_no integer NOT NULL,
-        event_no integer,
-        place integer,
-        from_stage varchar,
-        to_stage varchar,
-        qty integer,
-        at timestamptz,
-        event_id numeric,
-        undoes numeric,
-        undoes_first boolean,
-        target integer,
-        name varchar,
-        name_key varchar,
-        name_at integer,
-        created_at timestamptz,
-        counts json
-    ) ON COMMIT DROP
-    """
-)
-_COPY_STAGED = f"COPY import_rows ({', '.join(ROW_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
-_STAGED_TYPES = (
-    "int4",
-    "int4",
-    "int4",
-    "varchar",
-    "varchar",
-    "int4",
-    "timestamptz",
-    "numeric",
-    "numeric",
-    "bool",
-    "int4",
-    "varchar",
-    "varchar",
-    "int4",
-    "timestamptz",
-    "json",
-)
 # The type rows, apart: the statements on types read them, not every event's row.
-_STAGE_TYPES = text(
+_COPY_TYPE_ROWS = text(
     """
     CREATE TEMPORARY TABLE import_types ON COMMIT DROP AS
     SELECT type_no, name, name_key, name_at, created_at, counts
     FROM import_rows WHERE event_no IS NULL
     """
 )
-_DROP_STAGED = text("DROP TABLE import_rows, import_types")
+_DROP_IMPORT_TABLES = text("DROP TABLE import_rows, import_types")
 # The first type, in file order, whose name key an earlier type has; how many events came
 # before its name.
 _FIRST_DUPLICATE = text(
@@ -390,15 +137,16 @@ def _first_broken_rule(session: Session, checked: Checked) -> errors.ImportInval
     return min(found, key=lambda candidate: candidate[:2])[2] if found else None
 
 
-def _stage(session: Session, body: Buffer) -> Checked:
-    """The file checked into import_rows, or ERR_IMPORT_INVALID for its first broken rule."""
-    session.execute(_CREATE_STAGED)
+def check_into_tables(session: Session, body: Buffer) -> Checked:
+    """The file checked into import_rows and import_types, or ERR_IMPORT_INVALID for its first
+    broken rule."""
+    session.execute(CREATE_IMPORT_ROWS)
     cursor = session.connection().connection.cursor()
     # Binary COPY: the rows go in as they are checked, a few times faster than COPY's text.
-    with cursor.copy(_COPY_STAGED) as copy:
-        copy.set_types(_STAGED_TYPES)
+    with cursor.copy(COPY_IMPORT_ROWS) as copy:
+        copy.set_types(COPY_TYPES)
         checked = check_backup(body, copy.write_row)
-    session.execute(_STAGE_TYPES)
+    session.execute(_COPY_TYPE_ROWS)
     error = checked.error
     if error is not None and error.params["rule"] == "NOT_JSON":
         raise error
@@ -490,8 +238,18 @@ def _check_limits(session: Session) -> None:
         raise errors.ImportLimit(path=f"types[{over.type_no}].counts.{over.key}", max=MAX_COUNT)
 
 
-def _apply(session: Session, checked: Checked, *, replace: bool, dry_run: bool) -> ImportSummary:
-    """Copies the checked rows into the tables (a dry run stops after the limits)."""
+# What a replace would delete: what the database holds now.
+_HELD = select(
+    func.count(MiniatureType.id),
+    select(func.coalesce(func.sum(StageCount.count), 0)).scalar_subquery(),
+)
+
+
+def apply_checked(
+    session: Session, checked: Checked, *, replace: bool, dry_run: bool
+) -> ImportSummary:
+    """Copies the checked rows into the tables, under the import's lock (hold_off_writers); a
+    dry run stops after the limits, and a replace dry run counts what it would delete."""
     merged = 0
     if not replace:
         _check_limits(session)
@@ -500,6 +258,8 @@ def _apply(session: Session, checked: Checked, *, replace: bool, dry_run: bool) 
         types_created=checked.types - merged, types_merged=merged, events_added=checked.events
     )
     if dry_run:
+        if replace:
+            summary.types_deleted, summary.miniatures_deleted = session.execute(_HELD).one()
         return summary
     if replace:
         for table in (HistoryEvent, StageCount, MiniatureType):
@@ -511,3 +271,7 @@ def _apply(session: Session, checked: Checked, *, replace: bool, dry_run: bool) 
         last = session.execute(_RESERVE_IDS, {"count": checked.events}).scalar_one()
         session.execute(_APPEND_EVENTS, {"first": last - checked.events + 1})
     return summary
+
+
+def drop_import_tables(session: Session) -> None:
+    session.execute(_DROP_IMPORT_TABLES)
