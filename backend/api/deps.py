@@ -4,22 +4,22 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request, Response
-from fastapi.routing import APIRoute
+from fastapi import Depends, FastAPI, Path, Request, Response
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Match
+from starlette.types import Scope
 
-from backend.db import ATTEMPTS, is_retryable
-from backend.services.copies import BackupStore
+from backend.db_errors import ATTEMPTS, is_retryable
+from backend.limits import MAX_TYPE_ID
+from backend.services.copies import CopyStore
 from backend.services.snapshot_cache import SnapshotCache
 from backend.settings import Settings
 
-log = logging.getLogger("miniatures")
-
-# PostgreSQL `integer` ids: anything outside this range is simply an unknown type.
-MAX_ID = 2**31 - 1
+log = logging.getLogger(__name__)
 
 
 def get_session(request: Request) -> Session:
@@ -62,6 +62,23 @@ class TransactionRoute(APIRoute):
         return with_retries
 
 
+class OwnBodyRoute(TransactionRoute):
+    """A route that reads its body itself, within a limit of its own (the import's): the
+    guard's generic body limit leaves its body alone (`reads_own_body`)."""
+
+    reads_own_body = True
+
+
+def reads_own_body(app: FastAPI) -> Callable[[Scope], bool]:
+    """Whether a request goes to one of the app's OwnBodyRoutes (for the guards)."""
+    own = [
+        route
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, OwnBodyRoute)
+    ]
+    return lambda scope: any(route.matches(scope)[0] is Match.FULL for route in own)
+
+
 def _end(session: Session, *, commit: bool) -> None:
     """Commits the session's transaction, or not; closing it rolls back what is left and gives
     its connection back (a broken one too, without raising over the error being answered)."""
@@ -80,15 +97,15 @@ def get_type_list_cache(request: Request) -> SnapshotCache:
     return cache
 
 
-def get_backups(request: Request) -> BackupStore:
-    store: BackupStore = request.app.state.backups
-    return store
+def get_copies(request: Request) -> CopyStore:
+    copies: CopyStore = request.app.state.copies
+    return copies
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 TypeListCache = Annotated[SnapshotCache, Depends(get_type_list_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-BackupsDep = Annotated[BackupStore, Depends(get_backups)]
+CopiesDep = Annotated[CopyStore, Depends(get_copies)]
 
 
 def _plain_number(value: object) -> object:
@@ -99,5 +116,5 @@ def _plain_number(value: object) -> object:
 
 
 TypeId = Annotated[
-    int, Path(ge=1, le=MAX_ID, description="The type's id"), BeforeValidator(_plain_number)
+    int, Path(ge=1, le=MAX_TYPE_ID, description="The type's id"), BeforeValidator(_plain_number)
 ]
