@@ -1,17 +1,9 @@
-"""Engine, sessions, what a failed statement means for the answer, and migrations."""
+"""The engine and its sessions."""
 
-from typing import TYPE_CHECKING
-
-import psycopg
 from sqlalchemy import Engine, create_engine
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend import errors, resources
 from backend.settings import normalise_database_url
-
-if TYPE_CHECKING:
-    from alembic.config import Config
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -30,76 +22,3 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
-
-
-# SQLSTATEs (PostgreSQL, appendix A): the connection is gone, or the server is going away.
-CONNECTION_LOST = frozenset({"57P01", "57P02", "57P03"})  # admin, crash, cannot connect now
-CONNECTION_CLASS = "08"
-# Transactions that lost a race with another: run again, they may well succeed.
-RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
-ATTEMPTS = 3
-# The server refused for lack of disk space: down until the user frees some (the UI says so).
-DISK_FULL = "53100"
-
-
-def sqlstate(error: BaseException) -> str | None:
-    """The server's error code, whether SQLAlchemy wrapped the driver's error or not."""
-    state: str | None = getattr(getattr(error, "orig", error), "sqlstate", None)
-    return state
-
-
-def is_retryable(error: BaseException) -> bool:
-    return sqlstate(error) in RETRYABLE
-
-
-def _unreachable(error: BaseException) -> bool:
-    """The connection was refused or lost, or none could be had at all."""
-    if isinstance(error, sa_exc.TimeoutError):  # no connection free in the pool
-        return True
-    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
-        return True
-    state = sqlstate(error)
-    if state is not None:
-        return state.startswith(CONNECTION_CLASS) or state in CONNECTION_LOST
-    if isinstance(error, sa_exc.DBAPIError) and error.statement is not None:
-        # Raised by the driver while running a statement on a connection that SQLAlchemy
-        # found neither closed nor broken (above): the statement failed, the connection
-        # works (e.g. more bound parameters than the protocol carries).
-        return False
-    # Raised while connecting, or by the driver's own statements (COPY): no working connection.
-    driver_error = getattr(error, "orig", error)
-    return isinstance(driver_error, psycopg.OperationalError | psycopg.InterfaceError)
-
-
-def database_failure(error: BaseException, outage_reason: str | None = None) -> errors.AppError:
-    """The answer for a statement that failed: the one place a 503 is made. `outage_reason` is
-    why the database is down when whoever runs it knows (e.g. "disk_full")."""
-    if sqlstate(error) == DISK_FULL:
-        return errors.DatabaseUnavailable(reason="disk_full")
-    if _unreachable(error):
-        if outage_reason:
-            return errors.DatabaseUnavailable(reason=outage_reason)
-        return errors.DatabaseUnavailable()
-    return errors.InternalError()
-
-
-def alembic_config(url: str) -> "Config":
-    from alembic.config import Config
-
-    config = Config(str(resources.alembic_ini()))
-    config.set_main_option("script_location", str(resources.migrations_dir()))
-    # ConfigParser treats % as interpolation: escape it in passwords.
-    config.set_main_option("sqlalchemy.url", normalise_database_url(url).replace("%", "%%"))
-    return config
-
-
-def upgrade_database(url: str, revision: str = "head") -> None:
-    from alembic import command
-
-    command.upgrade(alembic_config(url), revision)
-
-
-def downgrade_database(url: str, revision: str) -> None:
-    from alembic import command
-
-    command.downgrade(alembic_config(url), revision)

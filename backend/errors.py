@@ -5,6 +5,8 @@ The backend never sends prose: the UI turns the code into text in the user's lan
 
 from typing import Any, ClassVar
 
+from starlette.responses import JSONResponse
+
 
 class AppError(Exception):
     """An error the contract names: a status, a constant code and its params."""
@@ -18,6 +20,11 @@ class AppError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"code": self.code, "params": self.params}
+
+
+def error_response(error: AppError) -> JSONResponse:
+    """The one place an error answer is made, by the guards and the exception handlers alike."""
+    return JSONResponse(error.body(), status_code=error.status)
 
 
 class NameRequired(AppError):

@@ -1,4 +1,4 @@
-"""Write the app's OpenAPI description: `python -m backend.openapi PATH` (the UI's types)."""
+"""Write the app's API description: `python -m backend.openapi PATH` (the UI's types)."""
 
 import json
 import sys

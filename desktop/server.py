@@ -8,7 +8,7 @@ import time
 import uvicorn
 from fastapi import FastAPI
 
-from backend.main import tune_collector
+from backend.collector import tune_collector
 
 log = logging.getLogger(__name__)
 

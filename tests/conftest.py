@@ -18,8 +18,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import sessionmaker
 
-from backend.db import make_engine, upgrade_database
+from backend.db import make_engine
 from backend.main import create_app
+from backend.migrate import upgrade_database
 from backend.settings import Settings
 from tests.dbserver import create_database, drop_database, postgres_server
 

@@ -1,4 +1,5 @@
-"""Error responses for the OpenAPI description: every status a route can answer."""
+"""How routes answer: every JSON answer through `json_response`, and the error responses each
+route declares for the OpenAPI description (errors themselves: `backend.errors`)."""
 
 from typing import Any
 
@@ -17,10 +18,12 @@ COMMON_ERRORS = error_responses(400, 403, 413, 415, 500, 503)
 
 
 def json_response(content: Any, status_code: int = 200) -> Response:
-    """JSON written by pydantic's core, for answers the services have already shaped.
+    """Every JSON answer: written by pydantic's core (a model, or the plain dicts the services
+    shape), or bytes it wrote earlier (the cached list).
 
     FastAPI would validate the answer against the response model again and encode it with the
     standard library: for a thousand types that is most of the request's time. The declared
     `response_model` still describes the answer in the OpenAPI, and the tests check both agree.
     """
-    return Response(to_json(content), status_code=status_code, media_type="application/json")
+    body = content if isinstance(content, bytes) else to_json(content)
+    return Response(body, status_code=status_code, media_type="application/json")

@@ -30,8 +30,7 @@ def list_types(session: SessionDep, cache: TypeListCache, q: str | None = None) 
         return json_response(types.list_types(session=session, q=q))
     # The whole list is what the app asks for most (on every focus of the window): reused
     # until something changes.
-    answer = cache.get(session, lambda: to_json(types.list_types(session=session)))
-    return Response(answer, media_type="application/json")
+    return json_response(cache.get(session, lambda: to_json(types.list_types(session=session))))
 
 
 @router.post("", response_model=TypeOut, status_code=status.HTTP_201_CREATED, responses=BAD_REQUEST)

@@ -15,8 +15,10 @@ from starlette.routing import BaseRoute
 import backend as backend_package
 from backend.api import api_router
 from backend.api.deps import TransactionRoute
-from backend.db import ATTEMPTS, database_failure, make_engine, upgrade_database
+from backend.db import make_engine
+from backend.db_errors import ATTEMPTS, database_failure
 from backend.main import create_app
+from backend.migrate import upgrade_database
 from backend.settings import Settings
 from tests.backend.backup_helpers import document, event, post_import
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import psycopg
 from fastapi.testclient import TestClient
 
-from backend.db import database_failure, make_engine
+from backend.db import make_engine
+from backend.db_errors import database_failure
 from backend.main import create_app
 from backend.settings import Settings
 from tests.conftest import free_port

@@ -5,8 +5,9 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from backend.db import make_engine, make_session_factory, upgrade_database
+from backend.db import make_engine, make_session_factory
 from backend.main import create_app
+from backend.migrate import upgrade_database
 from backend.settings import Settings
 from tests.backend.core_api import API, recorded_statements
 from tests.conftest import BASE_URL

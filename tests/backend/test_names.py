@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from backend.db import downgrade_database, make_engine, upgrade_database
+from backend.db import make_engine
+from backend.migrate import downgrade_database, upgrade_database
 from backend.names import clean_name, name_key
 from tests.backend.backup_helpers import document, export, post_import, state
 from tests.backend.core_api import API, create_type, snapshot

@@ -9,7 +9,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from backend.db import downgrade_database, make_engine, upgrade_database
+from backend.db import make_engine
+from backend.migrate import downgrade_database, upgrade_database
 from backend.models import Base
 
 APP_TABLES = {"miniature_types", "stage_counts", "history_events"}
@@ -131,7 +132,7 @@ def undo_revisions() -> tuple[str, str]:
     """The revision that adds undo links, and the one before it."""
     from alembic.script import ScriptDirectory
 
-    from backend.db import alembic_config
+    from backend.migrate import alembic_config
 
     script = ScriptDirectory.from_config(alembic_config("postgresql://unused"))
     (revision,) = [r for r in script.walk_revisions() if (r.doc or "").startswith("Undo:")]

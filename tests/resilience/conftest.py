@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.db import upgrade_database
+from backend.migrate import upgrade_database
 from tests.resilience.processes import AppServer, Cluster
 
 

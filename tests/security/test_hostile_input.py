@@ -12,7 +12,7 @@ import httpx
 import psutil
 import pytest
 
-from backend.db import upgrade_database
+from backend.migrate import upgrade_database
 from tests.resilience.processes import AppServer
 
 pytestmark = pytest.mark.slow

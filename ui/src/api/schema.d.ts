@@ -11,11 +11,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Backups */
-        get: operations["list_backups_api_v1_backups_get"];
+        /** List Copies */
+        get: operations["list_copies_api_v1_backups_get"];
         put?: never;
-        /** Take Backup */
-        post: operations["take_backup_api_v1_backups_post"];
+        /** Take Copy */
+        post: operations["take_copy_api_v1_backups_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -31,8 +31,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Restore Backup */
-        post: operations["restore_backup_api_v1_backups__name__restore_post"];
+        /** Restore Copy */
+        post: operations["restore_copy_api_v1_backups__name__restore_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -82,8 +82,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import Backup */
-        post: operations["import_backup_api_v1_import_post"];
+        /** Import File */
+        post: operations["import_file_api_v1_import_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -228,7 +228,7 @@ export interface components {
         };
         /**
          * BackupEntry
-         * @description One copy, as `GET /backups` lists it.
+         * @description One of the app's own copies, as `GET /backups` lists it.
          */
         BackupEntry: {
             /**
@@ -427,6 +427,11 @@ export interface components {
             /** Events Added */
             events_added: number;
             /**
+             * Miniatures Deleted
+             * @description A replace dry run: the miniatures the database holds now, all stages (absent otherwise).
+             */
+            miniatures_deleted?: number | null;
+            /**
              * Safety Copy
              * @description File name of the copy of the database written before this import, in the data folder's backups/ (null for a dry run or when the database was empty).
              * @example before-import-2026-11-26T100000Z.json
@@ -434,6 +439,11 @@ export interface components {
             safety_copy?: string | null;
             /** Types Created */
             types_created: number;
+            /**
+             * Types Deleted
+             * @description A replace dry run: the types the database holds now, which the replace would delete (absent otherwise).
+             */
+            types_deleted?: number | null;
             /** Types Merged */
             types_merged: number;
         };
@@ -534,7 +544,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list_backups_api_v1_backups_get: {
+    list_copies_api_v1_backups_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -608,7 +618,7 @@ export interface operations {
             };
         };
     };
-    take_backup_api_v1_backups_post: {
+    take_copy_api_v1_backups_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -682,7 +692,7 @@ export interface operations {
             };
         };
     };
-    restore_backup_api_v1_backups__name__restore_post: {
+    restore_copy_api_v1_backups__name__restore_post: {
         parameters: {
             query?: {
                 /** @description check everything and answer the summary, changing nothing */
@@ -921,7 +931,7 @@ export interface operations {
             };
         };
     };
-    import_backup_api_v1_import_post: {
+    import_file_api_v1_import_post: {
         parameters: {
             query?: {
                 /** @description merge: add to what is there; replace: empty it first */
