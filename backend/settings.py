@@ -37,6 +37,10 @@ class Settings(BaseSettings):
         default_factory=list,
         validation_alias=AliasChoices("MINIATURES_ALLOWED_HOSTS", "allowed_hosts"),
     )
+    # The desktop's `--connect URL` when none is given: open the window onto that server.
+    server_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("MINIATURES_SERVER_URL", "server_url")
+    )
     ui_dist: Path = Field(
         default_factory=resources.ui_dist,
         validation_alias=AliasChoices("MINIATURES_UI_DIST", "ui_dist"),

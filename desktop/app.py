@@ -8,9 +8,11 @@ import webbrowser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backend.db import make_engine, upgrade_database
+from backend.db import make_engine
 from backend.main import create_app
+from backend.migrate import upgrade_database
 from backend.settings import Settings
+from desktop.app_database import app_database
 from desktop.connect import (
     ServerCheckFailed,
     check_server,
@@ -18,7 +20,6 @@ from desktop.connect import (
     normalise_server_url,
     server_label,
 )
-from desktop.database import app_database
 from desktop.focus import FocusListener, request_focus
 from desktop.instance import InstanceBusy, InstanceLock, RunningInstance
 from desktop.logs import configure_logging
@@ -29,14 +30,15 @@ if TYPE_CHECKING:
     from desktop.bridge import ChooseFile
     from desktop.window import OnShown
 
-log = logging.getLogger("desktop")
+log = logging.getLogger(__name__)
 
 NAME = "Miniatures Progress Tracker"
 PROBE_ENV = "MINIATURES_DESKTOP_PROBE"
-SERVER_URL_ENV = "MINIATURES_SERVER_URL"
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None, server_url: str | None = None) -> argparse.Namespace:
+    """The command line; `server_url` (MINIATURES_SERVER_URL) stands in for a missing
+    --connect when neither --headless nor --connect is given."""
     parser = argparse.ArgumentParser(
         prog=Path(sys.argv[0]).name, description=f"{NAME}: opens the app in a native window."
     )
@@ -48,7 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--connect",
         metavar="URL",
-        help=f"open an app already serving at URL (default: ${SERVER_URL_ENV}); "
+        help="open an app already serving at URL (default: $MINIATURES_SERVER_URL); "
         "starts no database and no server",
     )
     args = parser.parse_args(argv)
@@ -57,7 +59,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if not args.headless and (args.host or args.port is not None):
         parser.error("--host and --port go with --headless")
     if args.connect is None and not args.headless:
-        args.connect = os.environ.get(SERVER_URL_ENV) or None
+        args.connect = server_url
     if args.port is not None and not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
     return args
@@ -229,8 +231,8 @@ def serve(settings: Settings, args: argparse.Namespace, lock: InstanceLock) -> i
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
     settings = Settings()
+    args = parse_args(argv, settings.server_url)
     data_dir = settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     log_file = configure_logging(data_dir)

@@ -5,19 +5,20 @@ save_backup() -> {"path": str | None} or {"code", "params"};
 open_backup() -> {"name", "text"}, {"text": None} or {"code", "params"}.
 """
 
-import datetime
 import json
 import logging
 import os
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from email.message import Message
 from pathlib import Path
 from typing import Any, Literal
 
+from backend.files import write_atomically
+
 # The server's own limit on an import body: a larger file could never be imported.
-from backend.guards import MAX_IMPORT_BYTES
+from backend.limits import MAX_IMPORT_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -31,24 +32,13 @@ def _error(code: str, **params: object) -> Answer:
     return {"code": code, "params": params}
 
 
-def default_backup_name(today: datetime.date | None = None) -> str:
-    return f"miniatures-{(today or datetime.date.today()).isoformat()}.json"
+FALLBACK_NAME = "miniatures.json"
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """A temporary file in the same folder, then a rename: never a half-written backup."""
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def attachment_name(headers: Message) -> str:
+    """The file name the server gave the export (dated as the `exported_at` inside it)."""
+    name = headers.get_filename()
+    return Path(name).name if name else FALLBACK_NAME
 
 
 class DesktopBridge:
@@ -60,13 +50,13 @@ class DesktopBridge:
 
     def save_backup(self) -> Answer:
         try:
-            data = self._fetch_export()
+            data, name = self._fetch_export()
         except urllib.error.HTTPError as error:
             return self._server_error(error)
         except OSError:  # refused, reset, timed out: the server is not there (now)
             log.exception("export request failed")
             return _error("ERR_NETWORK")
-        target = self._choose_file("save", default_backup_name())
+        target = self._choose_file("save", name)
         if target is None:
             return {"path": None}
         if not target.suffix:
@@ -99,11 +89,11 @@ class DesktopBridge:
             return _error("ERR_IMPORT_INVALID", path="", rule="NOT_JSON")
         return {"name": source.name, "text": text}
 
-    def _fetch_export(self) -> bytes:
+    def _fetch_export(self) -> tuple[bytes, str]:
         request = urllib.request.Request(f"{self._base_url}/api/v1/export")
         with urllib.request.urlopen(request, timeout=120) as response:
             data: bytes = response.read()
-            return data
+            return data, attachment_name(response.headers)
 
     @staticmethod
     def _server_error(error: urllib.error.HTTPError) -> Answer:

@@ -15,25 +15,16 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-import psycopg
-
-from backend.settings import Settings
 
 log = logging.getLogger(__name__)
 
-APP_DATABASE = "miniatures"
 SUPERUSER = "postgres"
 # PostgreSQL refuses to run as root: as root, the cluster belongs to this system user.
 SYSTEM_USER = "embedded_postgres"
-# The embedded build has no ICU: the builtin provider gives the same Unicode behaviour everywhere.
-CREATE_DATABASE = (
-    f"CREATE DATABASE {APP_DATABASE} ENCODING 'UTF8' LOCALE_PROVIDER builtin "
-    "BUILTIN_LOCALE 'PG_UNICODE_FAST' TEMPLATE template0"
-)
 # Names are compared by the app's own key, so the cluster gains nothing from the user's locale,
 # which may not even be installed (initdb then stops): "C" exists everywhere.
 FIXED_LOCALE = {"LC_ALL": "C", "LC_MESSAGES": "C", "LANG": "C"}
@@ -138,17 +129,6 @@ def cluster_processes(pgdata: Path) -> list[psutil.Process]:
                 found.append(process)
         except (psutil.Error, OSError):
             continue
-    return found
-
-
-def postgres_pids(pgdata: Path) -> list[int]:
-    """The postmasters serving this data folder (tests and diagnostics)."""
-    pgdata = pgdata.resolve()
-    found = []
-    for process in psutil.process_iter(["name", "cmdline"]):
-        cmdline = process.info.get("cmdline") or []
-        if process.info.get("name") == "postgres" and str(pgdata) in " ".join(cmdline):
-            found.append(process.pid)
     return found
 
 
@@ -432,49 +412,3 @@ def _give_to_system_user(data_parent: Path, bin_path: Path, user: str) -> None:
     ensure_folder_permissions(bin_path, readable | stat.S_IXGRP | stat.S_IXOTH)
     ensure_folder_permissions(bin_path.parent / "lib", readable)
     data_parent.chmod(data_parent.stat().st_mode | 0o055)
-
-
-def ensure_app_database(cluster: EmbeddedCluster) -> str:
-    """Creates the app's database when missing; answers its URL."""
-    with psycopg.connect(cluster.url(), autocommit=True) as conn:
-        found = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (APP_DATABASE,)
-        ).fetchone()
-        if found is None:
-            log.info("creating database %s", APP_DATABASE)
-            conn.execute(CREATE_DATABASE)
-    return cluster.url(APP_DATABASE)
-
-
-def _no_reason() -> str | None:
-    return None
-
-
-@dataclass(frozen=True)
-class AppDatabase:
-    """The app's database URL, and why it is down when its supervisor knows (e.g. disk_full)."""
-
-    url: str
-    outage_reason: Callable[[], str | None] = field(default=_no_reason)
-
-
-@contextmanager
-def app_database(settings: Settings) -> Iterator[AppDatabase]:
-    """The app's database for as long as the app runs.
-
-    DATABASE_URL given: that server, untouched. Otherwise the embedded cluster in
-    <data dir>/pgdata, kept running by a supervisor, and stopped again on the way out.
-    """
-    if settings.database_url:
-        yield AppDatabase(settings.database_url)
-        return
-    from desktop.supervisor import Supervisor
-
-    cluster = EmbeddedCluster(settings.data_dir / "pgdata")
-    cluster.start()
-    try:
-        url = ensure_app_database(cluster)
-        with Supervisor(cluster) as supervisor:
-            yield AppDatabase(url, supervisor.outage_reason)
-    finally:
-        cluster.stop()

@@ -6,15 +6,14 @@ a small settings file so that it holds across runs.
 
 import json
 import logging
-import os
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from backend.files import write_atomically
 from desktop.bridge import DialogKind
 
 log = logging.getLogger(__name__)
@@ -50,10 +49,7 @@ class DialogFolder:
         folder = chosen_file.resolve().parent
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self._file.parent, prefix=".dialogs.")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"last_folder": str(folder)}, out)
-            os.replace(temporary, self._file)
+            write_atomically(self._file, json.dumps({"last_folder": str(folder)}).encode())
         except OSError:
             log.warning("could not remember the folder %s", folder, exc_info=True)
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from backend.files import write_atomically
+
 LOCK_NAME = "instance.lock"
 INFO_NAME = "instance.json"
 
@@ -93,10 +95,8 @@ class InstanceLock:
         return found if _pid_alive(found.pid) else None
 
     def publish(self, url: str, focus: tuple[int, str] | None = None) -> None:
-        temporary = self._info_path.with_suffix(".tmp")
         info = {"pid": os.getpid(), "url": url, "focus": focus}
-        temporary.write_text(json.dumps(info), encoding="utf-8")
-        os.replace(temporary, self._info_path)
+        write_atomically(self._info_path, json.dumps(info).encode())
 
     def release(self) -> None:
         if self._handle is None:

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from backend.files import write_atomically
 from desktop.bridge import DesktopBridge, DialogKind
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,4 @@ class Probe:
 
     @staticmethod
     def _write(path: Path, result: dict[str, Any]) -> None:
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(result), encoding="utf-8")
-        temporary.replace(path)
+        write_atomically(path, json.dumps(result).encode())

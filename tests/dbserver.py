@@ -5,7 +5,9 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import psutil
 import psycopg
 from sqlalchemy.engine import make_url
 
@@ -46,3 +48,14 @@ def drop_database(admin_url: str, url: str) -> None:
     name = make_url(url).database
     with psycopg.connect(libpq_url(admin_url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_pids(pgdata: Path) -> list[int]:
+    """The postmasters serving this data folder."""
+    pgdata = pgdata.resolve()
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = process.info.get("cmdline") or []
+        if process.info.get("name") == "postgres" and str(pgdata) in " ".join(cmdline):
+            found.append(process.pid)
+    return found

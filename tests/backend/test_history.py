@@ -1,17 +1,34 @@
 """History grouping: the pure rule, and the same rule through /history."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 
-from backend.services.history import Event, group_history
+from backend.schemas import HistoryGroup
+from backend.services.history import group_events
 from backend.stages import Stage
 from tests.backend.core_api import API, create_type, groups, insert_events, run_sql
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 IN_BOX, BUILDING, PRIMING, DONE = Stage.IN_BOX, Stage.BUILDING, Stage.PRIMING, Stage.DONE
+
+
+@dataclass(frozen=True)
+class Event:
+    from_stage: Stage | None
+    to_stage: Stage
+    qty: int
+    at: datetime
+    id: int = 0
+
+
+def group_history(events: Iterable[Event]) -> list[HistoryGroup]:
+    """The grouping rule on events (oldest first), as the service applies it to its rows."""
+    return group_events((e.id, e.from_stage, e.to_stage, e.qty, e.at) for e in events)
 
 
 def at(seconds: float) -> datetime:

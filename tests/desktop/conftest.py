@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from desktop.database import postgres_pids
+from tests.dbserver import postgres_pids
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = ROOT / "launcher.py"

@@ -1,6 +1,5 @@
 """The window's bridge with real files and the real server; only the OS dialog is a stand-in."""
 
-import datetime
 import json
 import os
 from collections.abc import Iterator
@@ -8,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.bridge import MAX_IMPORT_BYTES, DesktopBridge, DialogKind, default_backup_name
+from backend.limits import MAX_IMPORT_BYTES
+from desktop.bridge import DesktopBridge, DialogKind
 from tests.desktop.conftest import free_port
 from tests.desktop.test_launcher_process import create_type
 
@@ -36,8 +36,9 @@ def test_save_writes_the_export_where_the_user_chose(collection: str, tmp_path: 
     answer = DesktopBridge(collection, dialog).save_backup()
 
     assert answer == {"path": str(tmp_path / "my backup.json")}
-    assert dialog.asked == [("save", f"miniatures-{datetime.date.today().isoformat()}.json")]
     backup = json.loads((tmp_path / "my backup.json").read_text(encoding="utf-8"))
+    # The name the server gave it: dated as the file says it was exported (UTC).
+    assert dialog.asked == [("save", f"miniatures-{backup['exported_at'][:10]}.json")]
     assert backup["format"] == "miniatures-tracker"
     assert [t["name"] for t in backup["types"]] == ["Space Marines"]
     assert os.listdir(tmp_path) == ["my backup.json"]  # no temporary file left behind
@@ -141,10 +142,6 @@ def test_open_non_json(tmp_path: Path, content: bytes) -> None:
         "code": "ERR_IMPORT_INVALID",
         "params": {"path": "", "rule": "NOT_JSON"},
     }
-
-
-def test_default_name_is_dated() -> None:
-    assert default_backup_name(datetime.date(2026, 11, 26)) == "miniatures-2026-11-26.json"
 
 
 def test_only_the_two_backup_calls_are_exposed_to_the_page() -> None:

@@ -14,7 +14,7 @@ from desktop.connect import (
     normalise_server_url,
     usable_version,
 )
-from desktop.database import postgres_pids
+from tests.dbserver import postgres_pids
 from tests.desktop.conftest import free_port, get, stop_leftover_postgres, wait_until
 from tests.desktop.test_launcher_process import create_type, type_names
 from tests.desktop.test_window import window_env, window_titles

@@ -13,14 +13,14 @@ import psutil
 import psycopg
 import pytest
 
+from desktop.app_database import APP_DATABASE
 from desktop.database import (
-    APP_DATABASE,
     LOG_FILES_KEPT,
     Postmaster,
     cluster_processes,
-    postgres_pids,
 )
 from desktop.logs import LOG_NAME
+from tests.dbserver import postgres_pids
 from tests.desktop.conftest import free_port, wait_until
 from tests.resilience.workload import Ledger, check_invariants, create_types, movers
 

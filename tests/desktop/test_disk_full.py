@@ -14,7 +14,8 @@ import httpx
 import psutil
 import pytest
 
-from desktop.database import cluster_processes, postgres_pids
+from desktop.database import cluster_processes
+from tests.dbserver import postgres_pids
 from tests.desktop.conftest import free_port, stop_leftover_postgres, wait_until
 
 pytestmark = pytest.mark.slow

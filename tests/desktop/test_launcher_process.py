@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psutil
 
-from desktop.database import postgres_pids
+from tests.dbserver import postgres_pids
 from tests.desktop.conftest import free_port, get, wait_until
 
 

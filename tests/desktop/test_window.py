@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.database import postgres_pids
+from tests.dbserver import postgres_pids
 from tests.desktop.conftest import ROOT, get, wait_until
 from tests.desktop.test_launcher_process import create_type
 from tests.xvfb import virtual_display

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.database import postgres_pids
+from tests.dbserver import postgres_pids
 from tests.desktop.conftest import Launcher, get, stop_leftover_postgres, wait_until
 from tests.desktop.test_launcher_process import create_type
 from tests.desktop.test_window import window_titles

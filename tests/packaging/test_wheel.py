@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.database import postgres_pids
+from tests.dbserver import postgres_pids
 from tests.desktop.conftest import ROOT, Launcher, free_port, get, stop_leftover_postgres
 from tests.desktop.test_launcher_process import create_type, type_names
 
