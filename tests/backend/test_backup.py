@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi.testclient import TestClient
 
@@ -34,11 +34,11 @@ def test_export_of_empty_database_is_a_valid_backup(client: TestClient) -> None:
     response = client.get("/api/v1/export")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
-    today = datetime.now(UTC).strftime("%Y-%m-%d")
-    assert response.headers["content-disposition"] == (
-        f'attachment; filename="miniatures-{today}.json"'
-    )
     exported = response.json()
+    # Named by the UTC date the file says it was exported on.
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="miniatures-{exported["exported_at"][:10]}.json"'
+    )
     assert exported["format"] == "miniatures-tracker"
     assert exported["version"] == 2
     assert exported["types"] == []
@@ -122,10 +122,12 @@ def test_import_into_empty_database_answers_the_summary(client: TestClient) -> N
 
 
 def test_type_without_created_at_gets_the_import_time(client: TestClient) -> None:
-    before = datetime.now(UTC)
     assert post_import(client, document({"name": "Orks", "created_at": None})).status_code == 200
     created = datetime.fromisoformat(export(client)["types"][0]["created_at"])
-    assert abs((created - before).total_seconds()) < 60
+    # The database's clock, as for a type created now.
+    tau = create_type(client, "Tau")
+    made = datetime.fromisoformat(client.get(f"/api/v1/types/{tau}").json()["created_at"])
+    assert abs((created - made).total_seconds()) < 60
 
 
 def test_merge_adds_counts_appends_history_and_creates_new_types(client: TestClient) -> None:
@@ -199,6 +201,21 @@ def test_dry_run_changes_nothing_and_answers_the_same_summary(client: TestClient
         "events_added": 4,
     }
     assert state(client) != before
+
+
+def test_a_replace_dry_run_counts_what_the_replace_would_delete(client: TestClient) -> None:
+    create_type(client, "Orks", IN_BOX=5, DONE=2)
+    create_type(client, "Necrons")
+    create_type(client, "Tau", PAINTING=3)
+    dry = post_import(client, document(MARINES), mode="replace", dry_run="true").json()
+    assert (dry["types_deleted"], dry["miniatures_deleted"]) == (3, 10)
+    # Only a replace dry run counts them: a merge deletes nothing, a replace has deleted them.
+    merge = post_import(client, document(MARINES), dry_run="true").json()
+    assert "types_deleted" not in merge and "miniatures_deleted" not in merge
+    real = post_import(client, document(MARINES), mode="replace").json()
+    assert "types_deleted" not in real and "miniatures_deleted" not in real
+    empty = post_import(client, document(), mode="replace", dry_run="true").json()
+    assert (empty["types_deleted"], empty["miniatures_deleted"]) == (1, 10)
 
 
 def test_unknown_keys_are_ignored(client: TestClient) -> None:

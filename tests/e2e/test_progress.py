@@ -78,15 +78,14 @@ def test_thousand_types_appear_and_scroll(open_context: OpenContext, api: httpx.
     expect(page.get_by_test_id("search-count")).to_have_text("Showing 100 of 1000")
 
 
-def months_ago(count: int) -> datetime:
-    """The 10th of the calendar month `count` months before this one (UTC), at noon."""
-    now = datetime.now(UTC)
-    index = now.year * 12 + now.month - 1 - count
-    return datetime(index // 12, index % 12 + 1, 10, 12, tzinfo=UTC)
+# The page's clock, held: "this month" is March 2027 whatever the day the test runs.
+NOW = datetime(2027, 3, 15, 12, tzinfo=UTC)
 
 
 def test_quiet_months_show_as_zero_up_to_this_month(ui: Page, api: httpx.Client, lang: str) -> None:
-    bought, finished = months_ago(3).isoformat(), months_ago(1).isoformat()
+    ui.clock.set_fixed_time(NOW)
+    bought = datetime(2026, 12, 10, 12, tzinfo=UTC).isoformat()
+    finished = datetime(2027, 2, 10, 12, tzinfo=UTC).isoformat()
     history = [
         {"from_stage": None, "to_stage": "IN_BOX", "qty": 4, "at": bought},
         {"from_stage": "IN_BOX", "to_stage": "DONE", "qty": 2, "at": finished},
