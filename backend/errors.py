@@ -140,6 +140,19 @@ class BackupNotFound(AppError):
     status = 404
 
 
+class GroupNotFound(AppError):
+    """An unknown group id, in the path, a query or a body's `group_id`."""
+
+    code = "ERR_GROUP_NOT_FOUND"
+    status = 404
+
+
+class NotesTooLong(AppError):
+    """Notes longer than the maximum after trailing whitespace is trimmed (`max`)."""
+
+    code = "ERR_NOTES_TOO_LONG"
+
+
 class MethodNotAllowed(AppError):
     """A known path, a method it does not answer."""
 
@@ -202,6 +215,8 @@ ALL_ERRORS: tuple[type[AppError], ...] = (
     EventNotFound,
     NotFound,
     BackupNotFound,
+    GroupNotFound,
+    NotesTooLong,
     MethodNotAllowed,
     ImportTooLarge,
     BodyTooLarge,

@@ -11,12 +11,13 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from backend.limits import MAX_COUNT, MAX_NAME_LENGTH
+from backend.limits import MAX_COUNT, MAX_NAME_LENGTH, MAX_NOTES_LENGTH
 from backend.stages import STAGES
 
 NAMING_CONVENTION = {
@@ -34,14 +35,33 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class Group(Base):
+    """An army, a faction or a project: named as types are, its name key unique among groups."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH))
+    name_key: Mapped[str] = mapped_column(String, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class MiniatureType(Base):
     __tablename__ = "miniature_types"
+    __table_args__ = (
+        CheckConstraint(f"char_length(notes) <= {MAX_NOTES_LENGTH}", name="notes_length"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH))
     # No length of its own: NFKC can make one character eighteen (U+FDFA).
     name_key: Mapped[str] = mapped_column(String, unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # At most one group; deleting the group leaves its types ungrouped.
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), index=True
+    )
+    notes: Mapped[str] = mapped_column(Text, server_default="")
 
 
 class StageCount(Base):

@@ -1,4 +1,5 @@
-"""Names: the form stored and shown, and the name key that uniqueness, search and order use.
+"""Names: the form stored and shown, and the name key that uniqueness, search and order use
+(and, beside them, how a type's notes are stored: `clean_notes`).
 
 Computed in Python because the embedded PostgreSQL has no ICU and its case rules depend on
 the locale it was initialised with. The UI's search computes the same key
@@ -32,6 +33,8 @@ _EDGES = regex.compile(rf"^{_EDGE}|{_EDGE}$")
 _IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
 _CONTROL = regex.compile(r"\p{Cc}")
 _SPACES = regex.compile(r"[\p{White_Space}\p{Cc}]+")
+_LINE_BREAK = regex.compile(r"\r\n?")
+_NOTES_CONTROL = regex.compile(r"[^\P{Cc}\t\n]")  # a control character but a tab or a line feed
 
 
 def clean_name(name: str) -> str:
@@ -52,3 +55,9 @@ def name_key(name: str) -> str:
     text = unicodedata.normalize("NFKC", text.casefold())
     text = _SPACES.sub(" ", _IGNORABLE.sub("", text)).strip(" ")
     return text.replace("ё", "е")
+
+
+def clean_notes(notes: str) -> str:
+    """A type's notes as stored: line breaks (CR LF and CR too) one line feed, tabs kept, every
+    other control character a space, trailing whitespace trimmed. Nothing else changes."""
+    return _NOTES_CONTROL.sub(" ", _LINE_BREAK.sub("\n", notes)).rstrip()

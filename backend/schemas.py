@@ -1,8 +1,9 @@
 """Pydantic shapes on the wire, and the field types that carry the contract's error codes.
 
 A field type that breaks a rule raises a custom pydantic error whose type names the contract
-code (`invalid_qty`, `invalid_stage`, `name_required`, `name_too_long`); `backend.validation`
-turns those into the error envelope, and the backup import into its `rule`.
+code (`invalid_qty`, `invalid_stage`, `name_required`, `name_too_long`, `notes_too_long`,
+`group_not_found`); `backend.validation` turns those into the error envelope, and the backup
+import into its `rule`.
 """
 
 from datetime import datetime
@@ -21,8 +22,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from backend.limits import MAX_COUNT, MAX_NAME_LENGTH, MAX_UNDO_EVENTS
-from backend.names import clean_name, name_key
+from backend.limits import (
+    MAX_COUNT,
+    MAX_GROUP_ID,
+    MAX_NAME_LENGTH,
+    MAX_NOTES_LENGTH,
+    MAX_UNDO_EVENTS,
+)
+from backend.names import clean_name, clean_notes, name_key
 from backend.stages import Stage
 
 
@@ -71,6 +78,29 @@ def _name(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) 
     return name
 
 
+def _notes(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) -> Any:
+    if not isinstance(value, str):
+        return handler(value)  # the wrong JSON type: a plain validation error
+    if not _storable(value.replace("\x00", " ")):  # a lone surrogate: no text holds it
+        raise PydanticCustomError("invalid_notes", "notes must be text")
+    notes = clean_notes(value)
+    if len(notes) > MAX_NOTES_LENGTH:
+        raise PydanticCustomError(
+            "notes_too_long", "at most {max} characters", {"max": MAX_NOTES_LENGTH}
+        )
+    return notes
+
+
+def _group_id(value: Any, handler: ValidatorFunctionWrapHandler, _: ValidationInfo) -> Any:
+    if value is None:
+        return None  # no group
+    if type(value) is not int:  # strict, as for qty: no "3", no 3.0, no true
+        raise PydanticCustomError("group_id", "a group id or null")
+    if not 1 <= value <= MAX_GROUP_ID:  # an id no group can have: names no group
+        raise PydanticCustomError("group_not_found", "no such group")
+    return handler(value)
+
+
 Qty = Annotated[int, Field(ge=1, le=MAX_COUNT), _whole_number(1)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT), _whole_number(0)]
 StageField = Annotated[Stage, WrapValidator(_stage)]
@@ -79,6 +109,18 @@ Name = Annotated[
     str,
     Field(min_length=1, description=f"1 to {MAX_NAME_LENGTH} characters after trimming"),
     WrapValidator(_name),
+]
+# No maxLength either: the limit holds after trailing whitespace is trimmed.
+Notes = Annotated[
+    str,
+    Field(
+        description=f"Free text, at most {MAX_NOTES_LENGTH} characters after trailing whitespace "
+        "is trimmed; line breaks and tabs kept, other control characters made spaces"
+    ),
+    WrapValidator(_notes),
+]
+GroupRef = Annotated[
+    int | None, Field(description="A group's id, or null: no group"), WrapValidator(_group_id)
 ]
 
 
@@ -102,12 +144,25 @@ class Counts(TypedDict):
     DONE: int
 
 
-class TypeOut(TypedDict):
+class TypeFields(TypedDict):
     id: int
     name: str
+    group_id: int | None
     counts: Counts
     total: int
     created_at: datetime
+
+
+class TypeOut(TypeFields):
+    """One type, as every single-type answer gives it: with its notes."""
+
+    notes: str
+
+
+class TypeListItem(TypeFields):
+    """A type in the list: whether it has notes instead of the notes, so the list stays small."""
+
+    has_notes: bool
 
 
 class ChangedType(TypeOut):
@@ -130,10 +185,41 @@ class RequestBody(BaseModel):
 class TypeCreate(RequestBody):
     name: Name
     counts: dict[StageField, Count] | None = None
+    group_id: GroupRef = None
+    notes: Notes = ""
 
 
-class TypeRename(RequestBody):
+# The fields a PATCH may change; one given as null is wrong, except `group_id`.
+TYPE_CHANGES = ("name", "group_id", "notes")
+
+
+class TypeChange(RequestBody):
+    """Any of the three, at least one (`{}` is ERR_VALIDATION); each given is checked as on
+    creation, and null is refused but for `group_id`. Read only the fields given
+    (`model_fields_set`): the others hold None."""
+
+    name: Annotated[Name, Field(default=None)]
+    group_id: GroupRef = None
+    notes: Annotated[Notes, Field(default=None)]
+
+
+class GroupName(RequestBody):
     name: Name
+
+
+class GroupOut(TypedDict):
+    """A group, with its types' counts summed."""
+
+    id: int
+    name: str
+    created_at: datetime
+    types: int
+    counts: Counts
+    total: int
+
+
+class GroupList(TypedDict):
+    groups: list[GroupOut]
 
 
 class AddMiniatures(RequestBody):
@@ -212,6 +298,11 @@ class ImportSummary(BaseModel):
     types_created: int
     types_merged: int
     events_added: int
+    groups_created: int = Field(
+        default=0,
+        description="Groups the file brings that the database did not hold (all of the "
+        "file's groups for a replace); 0 for a file without groups.",
+    )
     safety_copy: str | None = Field(
         default=None,
         description="File name of the copy of the database written before this import, in "

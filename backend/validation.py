@@ -1,7 +1,7 @@
 """FastAPI's request validation errors mapped to the contract's codes.
 
-Which code wins: a malformed path id is an unknown type; a body that is not a JSON object,
-or a missing field, is ERR_VALIDATION; a field present but wrong gives its own code.
+Which code wins: a malformed path id is an unknown type (or group); a body that is not a JSON
+object, or a missing field, is ERR_VALIDATION; a field present but wrong gives its own code.
 """
 
 from collections.abc import Sequence
@@ -14,6 +14,12 @@ _CUSTOM: dict[str, type[errors.AppError]] = {
     "invalid_stage": errors.InvalidStage,
     "name_required": errors.NameRequired,
     "name_too_long": errors.NameTooLong,
+    "notes_too_long": errors.NotesTooLong,
+    "group_not_found": errors.GroupNotFound,
+}
+_PATH_IDS: dict[str, type[errors.AppError]] = {
+    "type_id": errors.TypeNotFound,
+    "group_id": errors.GroupNotFound,
 }
 
 
@@ -24,8 +30,9 @@ def _field(loc: Sequence[Any]) -> str:
 def to_app_error(problems: Sequence[Any]) -> errors.AppError:
     problems = list(problems)
     for problem in problems:
-        if tuple(problem["loc"][:2]) == ("path", "type_id"):
-            return errors.TypeNotFound()
+        loc = problem["loc"]
+        if loc[0] == "path" and len(loc) > 1 and loc[1] in _PATH_IDS:
+            return _PATH_IDS[loc[1]]()
     for problem in problems:
         loc = problem["loc"]
         if loc[0] == "body" and (len(loc) == 1 or problem["type"] == "json_invalid"):

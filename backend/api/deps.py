@@ -2,9 +2,9 @@
 
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Path, Request, Response
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
@@ -13,10 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 from starlette.types import Scope
 
+from backend import errors
 from backend.db_errors import ATTEMPTS, is_retryable
-from backend.limits import MAX_TYPE_ID
+from backend.limits import MAX_GROUP_ID, MAX_TYPE_ID
 from backend.services.copies import CopyStore
 from backend.services.snapshot_cache import SnapshotCache
+from backend.services.types import GroupFilter
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -108,13 +110,46 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 CopiesDep = Annotated[CopyStore, Depends(get_copies)]
 
 
+def _is_plain_number(text: str) -> bool:
+    """Only an id as it is written in answers: "01", "+1", " 1" and "1.0" are none."""
+    return text.isascii() and text.isdigit() and text[0] != "0"
+
+
 def _plain_number(value: object) -> object:
-    """Only the id as it is written in answers: "01", "+1", " 1" and "1.0" name no type."""
-    if isinstance(value, str) and not (value.isascii() and value.isdigit() and value[0] != "0"):
-        raise PydanticCustomError("type_id", "a type id")
+    if isinstance(value, str) and not _is_plain_number(value):
+        raise PydanticCustomError("plain_id", "an id")
     return value
 
 
 TypeId = Annotated[
     int, Path(ge=1, le=MAX_TYPE_ID, description="The type's id"), BeforeValidator(_plain_number)
 ]
+GroupId = Annotated[
+    int, Path(ge=1, le=MAX_GROUP_ID, description="The group's id"), BeforeValidator(_plain_number)
+]
+
+# `?group=`: a group's id, or "none" for the types in no group.
+NO_GROUP: Literal["none"] = "none"
+
+
+def group_filter(
+    group: Annotated[
+        str | None,
+        Query(
+            description='A group\'s id: only its types; "none": only the types in no group',
+            examples=["3", NO_GROUP],
+        ),
+    ] = None,
+) -> GroupFilter:
+    """The `group` query parameter: None when absent (or empty), else an id or "none"; any
+    other text names no group (ERR_GROUP_NOT_FOUND), as a malformed path id names no type."""
+    if not group:
+        return None
+    if group == NO_GROUP:
+        return NO_GROUP
+    if not _is_plain_number(group) or int(group) > MAX_GROUP_ID:
+        raise errors.GroupNotFound()
+    return int(group)
+
+
+GroupFilterDep = Annotated[GroupFilter, Depends(group_filter)]

@@ -3,16 +3,19 @@
 from fastapi import APIRouter, Response, status
 from pydantic_core import to_json
 
-from backend.api.deps import SessionDep, TransactionRoute, TypeId, TypeListCache
+from backend import errors
+from backend.api.deps import GroupFilterDep, SessionDep, TransactionRoute, TypeId, TypeListCache
 from backend.api.responses import error_responses, json_response
 from backend.schemas import (
+    TYPE_CHANGES,
     AddMiniatures,
     ChangedType,
     History,
     MoveMiniatures,
+    TypeChange,
     TypeCreate,
+    TypeListItem,
     TypeOut,
-    TypeRename,
     UndoEvents,
 )
 from backend.services import history, moves, types, undo
@@ -20,22 +23,32 @@ from backend.services import history, moves, types, undo
 router = APIRouter(prefix="/types", tags=["types"], route_class=TransactionRoute)
 
 # 400 covers the request's own errors (validation, names, stages, quantities, limits).
-BAD_REQUEST = error_responses(400)
 ONE_TYPE = error_responses(400, 404)
 
 
-@router.get("", response_model=list[TypeOut], responses=BAD_REQUEST)
-def list_types(session: SessionDep, cache: TypeListCache, q: str | None = None) -> Response:
-    if q:
-        return json_response(types.list_types(session=session, q=q))
+@router.get("", response_model=list[TypeListItem], responses=ONE_TYPE)
+def list_types(
+    session: SessionDep, cache: TypeListCache, group: GroupFilterDep, q: str | None = None
+) -> Response:
+    """Every type, or those whose name holds `q`, or those of `group` (an id, or "none"); an
+    unknown group is 404 ERR_GROUP_NOT_FOUND."""
+    if q or group is not None:
+        # Built each time: only the whole list is kept.
+        return json_response(types.list_types(session=session, q=q, group=group))
     # The whole list is what the app asks for most (on every focus of the window): reused
     # until something changes.
     return json_response(cache.get(session, lambda: to_json(types.list_types(session=session))))
 
 
-@router.post("", response_model=TypeOut, status_code=status.HTTP_201_CREATED, responses=BAD_REQUEST)
+@router.post("", response_model=TypeOut, status_code=status.HTTP_201_CREATED, responses=ONE_TYPE)
 def create_type(body: TypeCreate, session: SessionDep) -> Response:
-    created = types.create_type(session=session, name=body.name, counts=body.counts)
+    created = types.create_type(
+        session=session,
+        name=body.name,
+        counts=body.counts,
+        group_id=body.group_id,
+        notes=body.notes,
+    )
     return json_response(created, status_code=status.HTTP_201_CREATED)
 
 
@@ -45,8 +58,13 @@ def get_type(type_id: TypeId, session: SessionDep) -> Response:
 
 
 @router.patch("/{type_id}", response_model=TypeOut, responses=ONE_TYPE)
-def rename_type(type_id: TypeId, body: TypeRename, session: SessionDep) -> Response:
-    return json_response(types.rename_type(session=session, type_id=type_id, name=body.name))
+def change_type(type_id: TypeId, body: TypeChange, session: SessionDep) -> Response:
+    """Any of name, group_id and notes, at least one; all of them change, or none."""
+    given = body.model_fields_set & set(TYPE_CHANGES)
+    if not given:
+        raise errors.ValidationFailed(fields=list(TYPE_CHANGES))
+    changes = {field: getattr(body, field) for field in given}
+    return json_response(types.change_type(session=session, type_id=type_id, changes=changes))
 
 
 @router.delete(

@@ -57,14 +57,18 @@ class _Trailer(BaseModel):
     state: str
 
 
-# What a copy holds, in a few milliseconds at 110k events: every type's id, name and creation
-# time, every count, and the events' number and newest id. Events are only ever appended or
-# deleted with their type (or all at once by a replace import, which also makes new type ids),
-# so any change of the data changes one of these.
+# What a copy holds, in a few milliseconds at 110k events: every group's id, name and creation
+# time, every type's id, name, creation time, group and notes (a hash of them), every count, and
+# the events' number and newest id. Events are only ever appended or deleted with their type (or
+# all at once by a replace import, which also makes new type ids), so any change of the data
+# changes one of these.
 STATE_QUERY = text(
     """
     SELECT md5(concat_ws('|',
         (SELECT string_agg(concat_ws(':', id, created_at, name), E'\\n' ORDER BY id)
+         FROM groups),
+        (SELECT string_agg(
+             concat_ws(':', id, created_at, group_id, md5(notes), name), E'\\n' ORDER BY id)
          FROM miniature_types),
         (SELECT string_agg(concat_ws(':', type_id, stage, count), ',' ORDER BY type_id, stage)
          FROM stage_counts),

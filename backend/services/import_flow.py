@@ -27,7 +27,7 @@ def import_backup(
     with session.begin_nested():
         checked = load.check_into_tables(session, body)
         load.hold_off_writers(session)
-        if not dry_run and (replace or checked.types) and has_data(session):
+        if not dry_run and (replace or checked.types or checked.groups) and has_data(session):
             # Written under the import's lock before anything changes; kept if it succeeds.
             with copies.taking(session=session, kind=CopyKind.BEFORE_IMPORT) as copy:
                 summary = load.apply_checked(session, checked, replace=replace, dry_run=False)
@@ -37,11 +37,13 @@ def import_backup(
         load.drop_import_tables(session)
     # What happened, never what the file holds.
     log.info(
-        "import: mode=%s dry_run=%s types_created=%d types_merged=%d events_added=%d",
+        "import: mode=%s dry_run=%s types_created=%d types_merged=%d events_added=%d "
+        "groups_created=%d",
         mode.value,
         dry_run,
         summary.types_created,
         summary.types_merged,
         summary.events_added,
+        summary.groups_created,
     )
     return summary

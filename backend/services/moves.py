@@ -6,7 +6,6 @@ counts and appends the event.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 from backend import errors
 from backend.limits import MAX_COUNT
 from backend.schemas import ChangedType
-from backend.services.types import STAGE_NAMES, type_answer
+from backend.services.types import STAGE_NAMES, TypeInfo, type_answer
 from backend.stages import Stage, is_forward
 
 
@@ -22,10 +21,12 @@ from backend.stages import Stage, is_forward
 class LockedType:
     """A type whose count rows this transaction holds: no one else can change them."""
 
-    id: int
-    name: str
-    created_at: datetime
+    info: TypeInfo
     counts: dict[str, int]
+
+    @property
+    def id(self) -> int:
+        return self.info.id
 
 
 # The type row is key-share locked too, so that a concurrent delete waits for us, or we for it,
@@ -33,7 +34,7 @@ class LockedType:
 # (rows are locked as the sorted result is read), so concurrent changes never deadlock.
 _LOCK_TYPE = text(
     """
-    SELECT t.name, t.created_at, s.stage, s.count
+    SELECT t.name, t.created_at, t.group_id, t.notes, s.stage, s.count
     FROM miniature_types AS t JOIN stage_counts AS s ON s.type_id = t.id
     WHERE t.id = :type_id
     ORDER BY s.stage
@@ -61,12 +62,14 @@ def lock_type(session: Session, type_id: int) -> LockedType:
     rows = session.execute(_LOCK_TYPE, {"type_id": type_id}).all()
     if not rows:
         raise errors.TypeNotFound()
-    found = {stage: count for _, _, stage, count in rows}
+    found = {stage: count for *_, stage, count in rows}
     if len(rows) != len(STAGE_NAMES) or found.keys() != set(STAGE_NAMES):
         # Every type has all five rows from its creation on; anything else is a broken schema.
         raise RuntimeError(f"type {type_id} has count rows {sorted(found)}, not the five stages")
     counts = {stage: found[stage] for stage in STAGE_NAMES}
-    return LockedType(type_id, rows[0].name, rows[0].created_at, counts)
+    first = rows[0]
+    info = TypeInfo(type_id, first.name, first.created_at, first.group_id, first.notes)
+    return LockedType(info, counts)
 
 
 def apply_change(
@@ -87,7 +90,7 @@ def apply_change(
     counts[to_stage.value] += qty
     if from_stage is not None:
         counts[from_stage.value] -= qty
-    answer = type_answer(locked.id, locked.name, locked.created_at, counts)
+    answer = type_answer(locked.info, counts)
     return {**answer, "event_id": event_id}
 
 

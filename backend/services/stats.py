@@ -1,21 +1,35 @@
-"""Collection statistics: totals per stage, and per month added and finished (UTC)."""
+"""Collection statistics: totals per stage, and per month added and finished (UTC), of the
+whole collection or of one group's types (or of the types in no group)."""
 
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from backend.models import HistoryEvent, StageCount
+from backend.models import HistoryEvent, MiniatureType, StageCount
 from backend.schemas import MonthStats, Stats, Totals
+from backend.services.types import GroupFilter, require_group
 from backend.stages import STAGES, Stage
 
 
-def collection_stats(*, session: Session) -> Stats:
+def _of_group(statement: Any, type_id: Any, group: GroupFilter) -> Any:
+    """The statement over the rows of the filter's types only (all when there is none)."""
+    if group is None:
+        return statement
+    in_group = (
+        MiniatureType.group_id.is_(None) if group == "none" else MiniatureType.group_id == group
+    )
+    return statement.join(MiniatureType, MiniatureType.id == type_id).where(in_group)
+
+
+def collection_stats(*, session: Session, group: GroupFilter = None) -> Stats:
+    """A group that does not exist is ERR_GROUP_NOT_FOUND."""
+    if group is not None and group != "none":
+        require_group(session, group)
+    totals_query = select(StageCount.stage, func.sum(StageCount.count)).group_by(StageCount.stage)
     per_stage: dict[str, int] = {
         stage: total
-        for stage, total in session.execute(
-            select(StageCount.stage, func.sum(StageCount.count)).group_by(StageCount.stage)
-        )
+        for stage, total in session.execute(_of_group(totals_query, StageCount.type_id, group))
     }
     totals = {stage.value: int(per_stage.get(stage.value) or 0) for stage in STAGES}
 
@@ -27,7 +41,7 @@ def collection_stats(*, session: Session) -> Stats:
     # Effective events only: neither an undo event nor the mistake it took back counts.
     undo = aliased(HistoryEvent)
     effective = HistoryEvent.undoes.is_(None) & ~exists().where(undo.undoes == HistoryEvent.id)
-    months = session.execute(
+    months_query = (
         select(
             month.label("month"),
             func.coalesce(func.sum(HistoryEvent.qty).filter(added), 0).label("added"),
@@ -36,7 +50,8 @@ def collection_stats(*, session: Session) -> Stats:
         .where(or_(added, finished), effective)
         .group_by(month)
         .order_by(month)
-    ).mappings()
+    )
+    months = session.execute(_of_group(months_query, HistoryEvent.type_id, group)).mappings()
     return Stats(
         totals=cast(Totals, {**totals, "total": sum(totals.values())}),
         months=[MonthStats(**row) for row in months],

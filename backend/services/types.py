@@ -1,39 +1,75 @@
-"""Miniature types: list, create, read, rename, delete.
+"""Miniature types: list, create, read, change (name, group, notes), delete.
 
 How the services reach the database: SQLAlchemy Core statements (`select()`, `insert()`, …) on
 the tables' columns for plain reads and writes, bound `text()` for statements that lock rows or
 work in bulk (moves, undo, the import), and the driver's COPY only in the import. Whether a
 type exists is told by the rows of the statement that reads or changes it (a RETURNING, the
-lock of its counts), or else by `require_type`.
+lock of its counts), or else by `require_type`; a group named by a type, by its foreign key.
 """
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Literal, NamedTuple, cast
 
-from sqlalchemy import Integer, bindparam, column, delete, exists, insert, select, text, update
+from sqlalchemy import (
+    Integer,
+    bindparam,
+    column,
+    delete,
+    exists,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend import errors
-from backend.models import HistoryEvent, MiniatureType, StageCount
+from backend.models import Group, HistoryEvent, MiniatureType, StageCount
 from backend.names import name_key
-from backend.schemas import Counts, TypeOut
+from backend.schemas import Counts, TypeListItem, TypeOut
 from backend.stages import STAGES, Stage
 
 NAME_KEY_CONSTRAINT = "uq_miniature_types_name_key"
+GROUP_NAME_KEY_CONSTRAINT = "uq_groups_name_key"
+GROUP_CONSTRAINT = "fk_miniature_types_group_id_groups"
 STAGE_NAMES = tuple(stage.value for stage in STAGES)
 
+# What a failed write's constraint means: another type (or group) holds the key, even one
+# created a moment ago by a racing request; or the group named is gone (deleted by another
+# window).
+_CONSTRAINT_ERRORS: dict[str, type[errors.AppError]] = {
+    NAME_KEY_CONSTRAINT: errors.NameTaken,
+    GROUP_NAME_KEY_CONSTRAINT: errors.NameTaken,
+    GROUP_CONSTRAINT: errors.GroupNotFound,
+}
 
-def type_answer(type_id: int, name: str, created_at: datetime, counts: dict[str, int]) -> TypeOut:
-    """A type as the API answers it; `counts` (all five stages, its own dict) becomes part of it."""
+
+class TypeInfo(NamedTuple):
+    """A type apart from its counts."""
+
+    id: int
+    name: str
+    created_at: datetime
+    group_id: int | None
+    notes: str
+
+
+def type_answer(info: TypeInfo, counts: dict[str, int]) -> TypeOut:
+    """A type as a single-type answer gives it; `counts` (all five stages, its own dict)
+    becomes part of it."""
     return {
-        "id": type_id,
-        "name": name,
+        "id": info.id,
+        "name": info.name,
+        "group_id": info.group_id,
         "counts": cast(Counts, counts),
         "total": sum(counts.values()),
-        "created_at": created_at,
+        "created_at": info.created_at,
+        "notes": info.notes,
     }
 
 
@@ -62,13 +98,48 @@ TYPE_COUNTS = (
 
 # In name-key order: byte order of the Python-made key, the same on every PostgreSQL. Built
 # once with named parameters, so a request neither builds a statement nor its cache key.
+_ORDER = (_types.name_key.collate("C"), _types.name.collate("C"))
+_COUNT_COLUMNS = tuple(TYPE_COUNTS.c[s] for s in STAGE_NAMES)
+# The list says whether a type has notes, not what they are. (`<>` compares the lengths
+# first: notes stored out of line are not read for it.)
 _TYPES = (
-    select(_types.id, _types.name, _types.created_at, *(TYPE_COUNTS.c[s] for s in STAGE_NAMES))
+    select(
+        _types.id,
+        _types.name,
+        _types.created_at,
+        _types.group_id,
+        (_types.notes != literal_column("''")).label("has_notes"),
+        *_COUNT_COLUMNS,
+    )
     .join(TYPE_COUNTS, TYPE_COUNTS.c.type_id == _types.id)
-    .order_by(_types.name_key.collate("C"), _types.name.collate("C"))
+    .order_by(*_ORDER)
 )
-_ONE_TYPE = _TYPES.where(_types.id == bindparam("type_id"))
-_MATCHING_TYPES = _TYPES.where(_types.name_key.like(bindparam("pattern")))
+_MATCHING = _types.name_key.like(bindparam("pattern"))
+_IN_GROUP = _types.group_id == bindparam("group_id")
+_NO_GROUP = _types.group_id.is_(None)
+# Every filter the list takes: (a search, a group filter) -> its statement.
+_LISTS = {
+    (False, None): _TYPES,
+    (True, None): _TYPES.where(_MATCHING),
+    (False, "group"): _TYPES.where(_IN_GROUP),
+    (True, "group"): _TYPES.where(_MATCHING, _IN_GROUP),
+    (False, "none"): _TYPES.where(_NO_GROUP),
+    (True, "none"): _TYPES.where(_MATCHING, _NO_GROUP),
+}
+_ONE_TYPE = (
+    select(
+        _types.id,
+        _types.name,
+        _types.created_at,
+        _types.group_id,
+        _types.notes,
+        *_COUNT_COLUMNS,
+    )
+    .join(TYPE_COUNTS, TYPE_COUNTS.c.type_id == _types.id)
+    .where(_types.id == bindparam("type_id"))
+)
+
+GroupFilter = int | Literal["none"] | None
 
 
 def _like_literal(typed: str) -> str:
@@ -77,22 +148,46 @@ def _like_literal(typed: str) -> str:
     return f"%{escaped}%"
 
 
-def _answers(rows: Iterable[Sequence[Any]]) -> list[TypeOut]:
+def _list_items(rows: Iterable[Sequence[Any]]) -> list[TypeListItem]:
     return [
-        type_answer(row[0], row[1], row[2], dict(zip(STAGE_NAMES, row[3:], strict=True)))
+        {
+            "id": row[0],
+            "name": row[1],
+            "group_id": row[3],
+            "counts": cast(Counts, counts),
+            "total": sum(counts.values()),
+            "created_at": row[2],
+            "has_notes": row[4],
+        }
         for row in rows
+        for counts in (dict(zip(STAGE_NAMES, row[5:], strict=True)),)
     ]
 
 
-def list_types(*, session: Session, q: str | None = None) -> list[TypeOut]:
-    """The wire shape of the types (those whose name key holds q's), sorted by name key."""
+def list_types(
+    *, session: Session, q: str | None = None, group: GroupFilter = None
+) -> list[TypeListItem]:
+    """The list's shape of the types (those whose name key holds q's, those of a group or of
+    none), sorted by name key. A group that does not exist is ERR_GROUP_NOT_FOUND."""
+    params: dict[str, Any] = {}
+    if q:
+        if "\x00" in q:
+            return []  # no name holds a NUL (PostgreSQL text cannot), so nothing matches
+        params["pattern"] = _like_literal(name_key(q))
+    kind: str | None = None
+    if group == "none":
+        kind = "none"
+    elif group is not None:
+        require_group(session, group)
+        kind, params["group_id"] = "group", group
     # .all(): the rows in one go, much cheaper than iterating the result row by row.
-    if not q:
-        return _answers(session.execute(_TYPES).all())
-    if "\x00" in q:
-        return []  # no name holds a NUL (PostgreSQL text cannot), so nothing matches
-    pattern = _like_literal(name_key(q))
-    return _answers(session.execute(_MATCHING_TYPES, {"pattern": pattern}).all())
+    return _list_items(session.execute(_LISTS[bool(q), kind], params).all())
+
+
+def require_group(session: Session, group_id: int) -> None:
+    """ERR_GROUP_NOT_FOUND unless the group exists."""
+    if session.execute(select(Group.id).where(Group.id == group_id)).first() is None:
+        raise errors.GroupNotFound()
 
 
 def require_type(session: Session, type_id: int) -> None:
@@ -102,32 +197,38 @@ def require_type(session: Session, type_id: int) -> None:
 
 
 def get_type(*, session: Session, type_id: int) -> TypeOut:
-    found = _answers(session.execute(_ONE_TYPE, {"type_id": type_id}).all())
-    if not found:
+    row = session.execute(_ONE_TYPE, {"type_id": type_id}).first()
+    if row is None:
         raise errors.TypeNotFound()
-    return found[0]
+    return type_answer(TypeInfo(*row[:5]), dict(zip(STAGE_NAMES, row[5:], strict=True)))
 
 
 @contextmanager
-def _unique_name() -> Iterator[None]:
-    """Another type holding the same key, even one created a moment ago by a racing request."""
+def constraint_errors() -> Iterator[None]:
+    """A write refused by a constraint that names a contract error: that error."""
     try:
         yield
     except IntegrityError as error:
         constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
-        if constraint == NAME_KEY_CONSTRAINT:
-            raise errors.NameTaken() from None
+        known = _CONSTRAINT_ERRORS.get(constraint or "")
+        if known is not None:
+            raise known() from None
         raise
 
 
 def create_type(
-    *, session: Session, name: str, counts: Mapping[Stage, int] | None = None
+    *,
+    session: Session,
+    name: str,
+    counts: Mapping[Stage, int] | None = None,
+    group_id: int | None = None,
+    notes: str = "",
 ) -> TypeOut:
     counts = counts or {}
-    with _unique_name():
+    with constraint_errors():
         row = session.execute(
             insert(MiniatureType)
-            .values(name=name, name_key=name_key(name))
+            .values(name=name, name_key=name_key(name), group_id=group_id, notes=notes)
             .returning(MiniatureType.id, MiniatureType.created_at)
         ).one()
     # All five rows from the start, so a move only ever updates rows that exist.
@@ -146,20 +247,26 @@ def create_type(
     if additions:
         session.execute(insert(HistoryEvent), additions)
     return type_answer(
-        row.id, name, row.created_at, {stage.value: counts.get(stage, 0) for stage in STAGES}
+        TypeInfo(row.id, name, row.created_at, group_id, notes),
+        {stage.value: counts.get(stage, 0) for stage in STAGES},
     )
 
 
-def rename_type(*, session: Session, type_id: int, name: str) -> TypeOut:
-    with _unique_name():
-        renamed = session.execute(
+def change_type(*, session: Session, type_id: int, changes: Mapping[str, Any]) -> TypeOut:
+    """Changes any of the type's name, group and notes in one statement: all of them, or (a
+    name taken, a group gone, no such type) none. Writes no history event."""
+    values = dict(changes)
+    if "name" in values:
+        values["name_key"] = name_key(values["name"])
+    with constraint_errors():
+        changed = session.execute(
             update(MiniatureType)
             .where(MiniatureType.id == type_id)
-            .values(name=name, name_key=name_key(name))
+            .values(values)
             .returning(MiniatureType.id)
             .execution_options(synchronize_session=False)
         ).first()
-    if renamed is None:
+    if changed is None:
         raise errors.TypeNotFound()
     return get_type(session=session, type_id=type_id)
 
@@ -177,5 +284,6 @@ def delete_type(*, session: Session, type_id: int) -> None:
 
 
 def has_data(session: Session) -> bool:
-    """Whether the database holds any type at all."""
-    return bool(session.scalar(select(exists().select_from(MiniatureType))))
+    """Whether the database holds anything at all: a type or a group."""
+    held = or_(exists().select_from(MiniatureType), exists().select_from(Group))
+    return bool(session.scalar(select(held)))

@@ -97,4 +97,4 @@ def undo_events(*, session: Session, type_id: int, event_ids: Sequence[int]) -> 
         # this impossible); the request's transaction is rolled back with this error.
         first = next(event.id for event in valid if event.id not in set(written))
         raise errors.AlreadyUndone(event_id=first)
-    return type_answer(locked.id, locked.name, locked.created_at, dict(after))
+    return type_answer(locked.info, dict(after))

@@ -40,8 +40,10 @@ def test_export_of_empty_database_is_a_valid_backup(client: TestClient) -> None:
         f'attachment; filename="miniatures-{exported["exported_at"][:10]}.json"'
     )
     assert exported["format"] == "miniatures-tracker"
-    assert exported["version"] == 2
+    assert exported["version"] == 3
+    assert exported["groups"] == []
     assert exported["types"] == []
+    assert list(exported) == ["format", "version", "exported_at", "groups", "types"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", exported["exported_at"])
 
 
@@ -66,7 +68,8 @@ def test_export_lists_types_by_name_with_five_counts_and_history_in_time_order(
     for entry in exported["types"]:
         assert entry["created_at"].endswith("Z")
         assert all(e["at"].endswith("Z") for e in entry["history"])
-    assert list(aeldari) == ["name", "created_at", "counts", "history"]
+    assert list(aeldari) == ["name", "group", "notes", "created_at", "counts", "history"]
+    assert (aeldari["group"], aeldari["notes"]) == (None, "")
 
 
 def test_imported_times_are_exported_in_utc_with_fractions_only_when_present(
@@ -109,6 +112,7 @@ def test_import_into_empty_database_answers_the_summary(client: TestClient) -> N
         "types_created": 2,
         "types_merged": 0,
         "events_added": 3,
+        "groups_created": 0,
         "safety_copy": None,
     }
     orks, marines = export(client)["types"]
@@ -199,6 +203,7 @@ def test_dry_run_changes_nothing_and_answers_the_same_summary(client: TestClient
         "types_created": 1,
         "types_merged": 1,
         "events_added": 4,
+        "groups_created": 0,
     }
     assert state(client) != before
 
@@ -244,6 +249,7 @@ def test_openapi_describes_export_and_import(client: TestClient) -> None:
     summary = import_op["responses"]["200"]["content"]["application/json"]["schema"]
     summary_schema = schema["components"]["schemas"][summary["$ref"].rsplit("/", 1)[1]]
     assert {"types_created", "types_merged", "events_added"} <= set(summary_schema["required"])
+    assert "groups_created" in summary_schema["properties"]
     params = {p["name"] for p in import_op["parameters"]}
     assert params == {"mode", "dry_run"}
     backup_schema = schema["components"]["schemas"]["BackupFile"]

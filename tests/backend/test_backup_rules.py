@@ -59,7 +59,7 @@ CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("format wrong", at("format", "other-app"), "format", "UNKNOWN_FORMAT"),
     ("format not a string", at("format", 1), "format", "NOT_STRING"),
     ("format missing", without("format"), "format", "MISSING"),
-    ("version 3", at("version", 3), "version", "UNKNOWN_VERSION"),
+    ("version 4", at("version", 4), "version", "UNKNOWN_VERSION"),
     ("version 0", at("version", 0), "version", "UNKNOWN_VERSION"),
     ("version as text", at("version", "1"), "version", "NOT_INTEGER"),
     ("version fractional", at("version", 1.5), "version", "NOT_INTEGER"),
@@ -195,6 +195,63 @@ LINK_CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("undo still checks its stages", at(f"{UNDO}.to_stage", "SOLD"),
      "types[1].history[3].to_stage", "INVALID_STAGE"),
 ]  # fmt: skip
+
+
+def grouped_file(*, groups_last: bool = False) -> Doc:
+    """Version 3: groups (written before the types, as export writes them, or after them), a
+    type's group and notes."""
+    groups = [
+        {"name": "Green Tide", "created_at": "2026-10-01T08:00:00Z"},
+        {"name": "Craftworlds"},
+        {"name": "Dynasties"},
+    ]
+    types = [
+        {**good_type("Orks"), "group": "green tide", "notes": "Goff Rocker\nAgrax Earthshade"},
+        {**good_type("Aeldari"), "group": "Craftworlds", "notes": ""},
+        good_type("Некроны"),
+    ]
+    head = {"format": "miniatures-tracker", "version": 3}
+    if groups_last:
+        return {**head, "types": types, "groups": groups}
+    return {**head, "groups": groups, "types": types}
+
+
+GROUP_CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
+    ("groups not an array", at("groups", {"name": "Orks"}), "groups", "NOT_ARRAY"),
+    ("group not an object", at("groups.1", "Craftworlds"), "groups[1]", "NOT_OBJECT"),
+    ("group name missing", without("groups.1.name"), "groups[1].name", "MISSING"),
+    ("group name not a string", at("groups.1.name", 7), "groups[1].name", "NOT_STRING"),
+    ("group name blank", at("groups.1.name", " \u200b "), "groups[1].name", "NAME_REQUIRED"),
+    ("group name too long", at("groups.1.name", "x" * 101), "groups[1].name", "NAME_TOO_LONG"),
+    ("group created_at not a time", at("groups.1.created_at", "today"),
+     "groups[1].created_at", "INVALID_TIME"),
+    ("group name twice", at("groups.2.name", " CRAFTWORLDS"), "groups[2].name",
+     "DUPLICATE_NAME"),
+    ("type in an unknown group", at("types.1.group", "Hive Fleet"), "types[1].group",
+     "UNKNOWN_GROUP"),
+    ("type in a group the file lost", without("groups.1"), "types[1].group", "UNKNOWN_GROUP"),
+    ("type in a blank group", at("types.1.group", "  "), "types[1].group", "UNKNOWN_GROUP"),
+    ("group not a string", at("types.1.group", 1), "types[1].group", "NOT_STRING"),
+    ("notes not a string", at("types.1.notes", ["Nuln Oil"]), "types[1].notes", "NOT_STRING"),
+    ("notes too long", at("types.1.notes", "я" * 10_001), "types[1].notes", "NOTES_TOO_LONG"),
+]  # fmt: skip
+
+
+# Groups after the types: a type's group that names a broken group (one without a valid name)
+# is the first error, in file order.
+AFTER_THE_TYPES = {
+    "groups not an array": ("types[0].group", "UNKNOWN_GROUP"),
+    **{
+        case: ("types[1].group", "UNKNOWN_GROUP")
+        for case in (
+            "group not an object",
+            "group name missing",
+            "group name not a string",
+            "group name blank",
+            "group name too long",
+        )
+    },
+}
 
 
 @pytest.fixture
@@ -459,7 +516,7 @@ def test_every_rule_of_the_contract_is_exercised_above() -> None:
     from backend.services.backup.shape import IMPORT_RULES
 
     # NOT_JSON needs a raw body, not a document: its own tests send malformed bytes.
-    rules = {case[3] for case in CASES + LINK_CASES}
+    rules = {case[3] for case in CASES + LINK_CASES + GROUP_CASES}
     assert rules | {"NOT_JSON"} == set(IMPORT_RULES)
 
 
@@ -469,3 +526,112 @@ def test_version_written_after_the_types_still_decides_the_rules(populated: Test
     assert post_import(populated, late, dry_run="true").status_code == 200
     late["version"] = 1
     assert_refused(populated, late, "types[0].history[3].to_stage", "INVALID_TRANSITION")
+
+
+def test_the_good_grouped_file_is_accepted(client: TestClient) -> None:
+    for groups_last in (False, True):
+        answer = post_import(client, grouped_file(groups_last=groups_last), mode="replace")
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["groups_created"] == 3
+
+
+@pytest.mark.parametrize("groups_last", [False, True], ids=["groups first", "groups last"])
+@pytest.mark.parametrize("case", GROUP_CASES, ids=[c[0] for c in GROUP_CASES])
+def test_broken_group_rule_is_refused_with_path_and_rule(
+    populated: TestClient, case: tuple[str, Callable[[Doc], None], str, str], groups_last: bool
+) -> None:
+    """Wherever the file puts its groups, before its types (as export writes them) or after
+    them, the first broken rule in file order."""
+    name, change, path, rule = case
+    if groups_last:
+        path, rule = AFTER_THE_TYPES.get(name, (path, rule))
+    doc = grouped_file(groups_last=groups_last)
+    change(doc)
+    assert_refused_in_every_mode(populated, doc, path, rule)
+
+
+def test_first_group_error_in_file_order_wins(populated: TestClient) -> None:
+    # A type in no group of the file, before a bad value of a later type, and after one.
+    doc = grouped_file()
+    doc["types"][0]["group"] = "Hive Fleet"
+    doc["types"][2]["counts"]["DONE"] = -1
+    assert_refused(populated, doc, "types[0].group", "UNKNOWN_GROUP")
+    doc = grouped_file()
+    doc["types"][0]["counts"]["DONE"] = -1
+    doc["types"][2]["group"] = "Hive Fleet"
+    assert_refused(populated, doc, "types[0].counts.DONE", "NEGATIVE")
+    # Within a type, its name and its group in the order they come.
+    doc = grouped_file()
+    doc["types"][1] = {"group": "Hive Fleet", "name": "ORKS"}
+    assert_refused(populated, doc, "types[1].group", "UNKNOWN_GROUP")
+    doc["types"][1] = {"name": "ORKS", "group": "Hive Fleet"}
+    assert_refused(populated, doc, "types[1].name", "DUPLICATE_NAME")
+    # A group's name used twice comes before every type when the groups come first, and after
+    # them when they come last.
+    for groups_last, first in ((False, "groups[2].name"), (True, "types[1].group")):
+        doc = grouped_file(groups_last=groups_last)
+        doc["groups"][2]["name"] = "craftworlds"
+        doc["types"][1]["group"] = "Hive Fleet"
+        rule = "DUPLICATE_NAME" if first.startswith("groups") else "UNKNOWN_GROUP"
+        assert_refused(populated, doc, first, rule)
+    doc = grouped_file(groups_last=True)
+    doc["groups"][2]["name"] = "craftworlds"
+    doc["types"][2]["counts"]["DONE"] = 1.5
+    assert_refused(populated, doc, "types[2].counts.DONE", "NOT_INTEGER")
+
+
+def test_a_group_after_the_error_still_counts_as_the_files(populated: TestClient) -> None:
+    """The check stops at the first broken rule; a type's group that a later `groups` names
+    is not broken, so the error where the check stopped is the first."""
+    doc = grouped_file(groups_last=True)
+    doc["types"][2]["counts"]["DONE"] = -1
+    assert_refused(populated, doc, "types[2].counts.DONE", "NEGATIVE")
+    # A group that names none, in the same file, is still the first error.
+    doc["types"][1]["group"] = "Hive Fleet"
+    assert_refused(populated, doc, "types[1].group", "UNKNOWN_GROUP")
+    # A broken group after the types: the types' groups are matched with every name.
+    doc = grouped_file(groups_last=True)
+    doc["groups"][0]["created_at"] = "today"
+    assert_refused(populated, doc, "groups[0].created_at", "INVALID_TIME")
+    doc["groups"][1]["name"] = " "  # the group Aeldari names has no valid name: now it is broken
+    assert_refused(populated, doc, "types[1].group", "UNKNOWN_GROUP")
+    # The body must still be JSON to its end.
+    body = json.dumps(grouped_file(groups_last=True)).encode()
+    assert_refused(populated, body.replace(b"-11-01T09:00:00Z", b"-11-01", 1)[:-3], "", "NOT_JSON")
+
+
+def test_notes_are_stored_as_the_api_stores_them(client: TestClient) -> None:
+    doc = grouped_file()
+    doc["types"][0]["notes"] = "Base\r\nWash\rEdge\x00x\x07y\tz  \n \t"
+    doc["types"][1]["notes"] = "я" * 10_000 + " \n\t "  # at the limit once trimmed
+    doc["types"][2]["notes"] = None  # absent
+    assert post_import(client, doc).status_code == 200, post_import(client, doc).text
+    notes = {entry["name"]: entry["notes"] for entry in state(client)["types"]}
+    assert notes == {"Orks": "Base\nWash\nEdge x y\tz", "Aeldari": "я" * 10_000, "Некроны": ""}
+
+
+def test_before_version_3_groups_group_and_notes_are_unknown_keys(populated: TestClient) -> None:
+    for version in (1, 2):
+        doc = {**grouped_file(), "version": version}
+        doc["groups"] = "not checked"
+        doc["types"][0].update(group="Hive Fleet", notes=42)
+        answer = post_import(populated, doc, mode="replace", dry_run="true")
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["groups_created"] == 0
+    doc = {**grouped_file(), "version": 2}
+    assert post_import(populated, doc, mode="replace").status_code == 200
+    exported = state(populated)
+    assert exported["groups"] == []
+    assert {(t["group"], t["notes"]) for t in exported["types"]} == {(None, "")}
+
+
+def test_version_3_written_after_the_groups_still_reads_them(populated: TestClient) -> None:
+    doc = grouped_file()
+    late = {"groups": doc["groups"], "types": doc["types"], "format": doc["format"]}
+    assert (
+        post_import(populated, {**late, "version": 3}, dry_run="true").json()["groups_created"] == 3
+    )
+    broken = {**late, "version": 3}
+    broken["types"][1]["group"] = "Hive Fleet"
+    assert_refused(populated, broken, "types[1].group", "UNKNOWN_GROUP")
+    assert post_import(populated, {**late, "version": 2}, dry_run="true").status_code == 200

@@ -134,6 +134,7 @@ def test_a_restore_replaces_everything_with_the_copy_and_keeps_what_it_replaced(
             "types_created": 1,
             "types_merged": 0,
             "events_added": 2,
+            "groups_created": 0,
             "safety_copy": None,
             # What the replace would delete: Tau, with its 4 miniatures.
             "types_deleted": 1,

@@ -313,7 +313,7 @@ def test_export_and_import_keep_the_undo_links(client: TestClient, mode: str) ->
     move(client, type_id, "IN_BOX", "BUILDING", 1)
     original_groups = groups(client, type_id)
     exported = export(client)
-    assert exported["version"] == 2
+    assert exported["version"] == 3
     history = linked_history(exported, "Orks")
     assert [(e["from_stage"], e["to_stage"], e["qty"], e.get("undoes")) for e in history] == [
         (None, "IN_BOX", 10, None),

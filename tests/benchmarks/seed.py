@@ -1,8 +1,12 @@
-"""The benchmark's data set, as a backup file (version 2, every event with its id): 1000 types
-with 100 events each, and one big type with 10,000 events of which 1,000 were undone (each
-followed by its undo event: 11,000 entries). Each history is a plausible one (bought, then
-moved on stage by stage) and its counts are its net flow; events lie minutes apart and
-alternate stages, so no two join a history group: the history answer is as long as it can be.
+"""The benchmark's data set, as a backup file (version 3, every event with its id): 1000 types
+in 30 groups with 100 events each, every third with a paint recipe in its notes, and one big
+type (in no group) with 10,000 events of which 1,000 were undone (each followed by its undo
+event: 11,000 entries). Each history is a plausible one (bought, then moved on stage by stage)
+and its counts are its net flow; events lie minutes apart and alternate stages, so no two join
+a history group: the history answer is as long as it can be.
+
+`backup_bytes(2)` is the same without groups and notes (version 2), as the code before groups
+reads it.
 
 `backup_bytes(1)` is the data set as it was before undo (commit 142340c), byte for byte:
 version 1, no ids, nothing undone, 10,000 events in the big type."""
@@ -27,6 +31,12 @@ STEPS: tuple[tuple[str | None, str, int], ...] = (
     ("PAINTING", "DONE", 1),
 )
 START = datetime(2024, 1, 1, tzinfo=UTC)
+GROUPS = 30
+GROUP_NAMES = tuple(f"{FACTIONS[n % len(FACTIONS)]} army {n:02d}" for n in range(GROUPS))
+RECIPE = (
+    "Base: Macragge Blue, two thin coats.\nShade: Nuln Oil in the recesses.\n"
+    "Edge: Calgar Blue, then Fenrisian Grey on the corners.\tVarnish: matt."
+)
 EVENT_SPACING = timedelta(minutes=7)
 # The SHA-256 of `backup_bytes(1)`, the file commit 142340c's benchmark imported.
 V1_SHA256 = "11938c15bd7b375981c720e27446acbcfcb121bf4f75f61a92ce5d19d2d634fb"
@@ -64,16 +74,19 @@ def history_and_counts(
     return history, counts
 
 
-def backup_file(version: int = 2) -> dict[str, Any]:
+def backup_file(version: int = 3) -> dict[str, Any]:
     with_ids = version >= 2
+    grouped = version >= 3
     types: list[dict[str, Any]] = []
     for index in range(TYPES):
         start = START + timedelta(hours=index)
         history, counts = history_and_counts(EVENTS_PER_TYPE, start, with_ids=with_ids)
         created = start.strftime("%Y-%m-%dT%H:%M:%SZ")
-        types.append(
-            {"name": type_name(index), "created_at": created, "counts": counts, "history": history}
-        )
+        entry: dict[str, Any] = {"name": type_name(index)}
+        if grouped:
+            entry["group"] = GROUP_NAMES[index % GROUPS]
+            entry["notes"] = RECIPE if index % 3 == 0 else ""
+        types.append({**entry, "created_at": created, "counts": counts, "history": history})
     history, counts = history_and_counts(
         BIG_TYPE_EVENTS, START, with_ids=with_ids, undone_every=UNDONE_EVERY if with_ids else 0
     )
@@ -85,13 +98,15 @@ def backup_file(version: int = 2) -> dict[str, Any]:
             "history": history,
         }
     )
+    groups = [{"name": name, "created_at": stamp(START)} for name in GROUP_NAMES]
     return {
         "format": "miniatures-tracker",
         "version": version,
         "exported_at": "2026-01-01T00:00:00Z",
+        **({"groups": groups} if grouped else {}),
         "types": types,
     }
 
 
-def backup_bytes(version: int = 2) -> bytes:
+def backup_bytes(version: int = 3) -> bytes:
     return json.dumps(backup_file(version), ensure_ascii=False, separators=(",", ":")).encode()

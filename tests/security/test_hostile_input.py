@@ -222,6 +222,7 @@ def test_a_file_of_a_million_tiny_types_is_checked_in_bounded_memory(
         "types_created": count,
         "types_merged": 0,
         "events_added": 0,
+        "groups_created": 0,
         "safety_copy": None,
     }
     assert held_once(growth, body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"

@@ -28,8 +28,17 @@ breaks a rule of its own after its `id` or `undoes`, a row with just those is st
 so that a broken link before the error is found first there too. An `id` or `undoes` given
 twice in one event is checked each time; the last one is the link.
 
+Groups (version 3) are checked here too, each written as a row as it is read; names used
+twice among them, and a type's `group` that names none of them, are PostgreSQL's to find, as
+type names are (the file's groups may come after its types, and are never kept in Python).
+Where the check stopped at an error after a type's `group` was read, the groups it did not
+reach are read afterwards, names only (`_groups_ahead`): a `group` naming one of them is not
+broken, and the error where the check stopped is the first. `"group": null` and `"notes":
+null` mean absent; notes are stored as `POST /types` stores them (`clean_notes`). In a file
+before version 3, `groups`, `group` and `notes` are unknown keys.
+
 The file's shape (its versions, rules and the models describing it) is in `shape.py`; each
-checked type and event becomes an `ImportRow` (`rows.py`).
+checked group, type and event becomes an `ImportRow` (`rows.py`).
 """
 
 import re
@@ -44,12 +53,17 @@ from pydantic import TypeAdapter, ValidationError
 from typing_extensions import Buffer
 
 from backend import errors
-from backend.limits import MAX_COUNT
-from backend.names import name_key
+from backend.limits import MAX_COUNT, MAX_NOTES_LENGTH
+from backend.names import clean_notes, name_key
 from backend.schemas import Name
 from backend.services.backup.links import FORWARD, MOVE, UNDO, UNDONE, UndoLinks, move_code
 from backend.services.backup.rows import EMPTY_TYPE_COLUMNS, ImportRow, Row
-from backend.services.backup.shape import FORMAT, LINKED_VERSION, READABLE_VERSIONS
+from backend.services.backup.shape import (
+    FORMAT,
+    GROUPED_VERSION,
+    LINKED_VERSION,
+    READABLE_VERSIONS,
+)
 from backend.stages import STAGE_ORDER
 
 WriteRow = Callable[[Row], object]
@@ -59,15 +73,18 @@ WriteRow = Callable[[Row], object]
 class Checked:
     """What the check counted, and the first broken rule it found (None: none).
 
-    Two types with the same name key are not among the rules found here, nor the undo links
-    of a history whose ids do not grow (`unordered_ids`): the rows are compared afterwards,
-    and every row was written before `error`'s place in the file.
+    Two types (or groups) with the same name key are not among the rules found here, nor a
+    type's `group` that names no group (`group_refs`: whether any type has one), nor the undo
+    links of a history whose ids do not grow (`unordered_ids`): the rows are compared
+    afterwards, and every row was written before `error`'s place in the file.
     """
 
     types: int
     events: int
     error: errors.ImportInvalid | None
     unordered_ids: bool = False
+    groups: int = 0
+    group_refs: bool = False
 
 
 # --- the check -------------------------------------------------------------------------------
@@ -139,8 +156,12 @@ def check_backup(body: Buffer, write: WriteRow) -> Checked:
             error = errors.ImportInvalid(path=first.path, rule=first.rule)
         deque(tokens, maxlen=0)  # to the end: trailing garbage or a cut-off file is NOT_JSON
     except (ijson.JSONError, UnicodeDecodeError):
-        error = errors.ImportInvalid(path="", rule="NOT_JSON")
-    return Checked(reader.types, reader.events, error, reader.unordered_ids)
+        return Checked(0, 0, errors.ImportInvalid(path="", rule="NOT_JSON"))
+    if error is not None and reader.group_refs:
+        _groups_ahead(body, write)
+    checked = Checked(reader.types, reader.events, error, reader.unordered_ids)
+    checked.groups, checked.group_refs = reader.groups, reader.group_refs
+    return checked
 
 
 def _has_lone_surrogate(body: Buffer) -> bool:
@@ -199,6 +220,50 @@ def _version_ahead(body: Buffer) -> Any:
     return None
 
 
+def _groups_ahead(body: Buffer, write: WriteRow) -> None:
+    """Every name of the file's top-level `groups`, each as a row that only matches the types'
+    `group` (group_no -1): for a check that stopped before it read them all."""
+    depth = 0
+    tokens: Tokens = ijson.basic_parse(_BodyFile(body))
+    for event, value in tokens:  # (a body the check read to its end: no JSON error here)
+        if event in _OPEN:
+            depth += 1
+        elif event in _CLOSE:
+            depth -= 1
+        elif depth == 1 and event == "map_key" and value == "groups":
+            event, _ = next(tokens)
+            if event in _OPEN:
+                depth += 1
+                if event == "start_array":
+                    _group_names(tokens, write)
+                    depth -= 1
+
+
+def _group_names(tokens: Tokens, write: WriteRow) -> None:
+    """The valid names in an array of groups (of each group its last), to its end."""
+    for event, _ in tokens:
+        if event == "end_array":
+            return
+        if event != "start_map":
+            _skip(tokens, event)
+            continue
+        name = None
+        for event, key in tokens:
+            if event == "end_map":
+                break
+            event, value = next(tokens)
+            if event in _OPEN:
+                _skip(tokens, event)
+                value = _NESTED
+            if key == "name":
+                name = value
+        try:
+            key = name_key(_name(name))
+        except _Broken:
+            continue  # a group without a valid name is none that a type can name
+        write(ImportRow(type_no=0, group_no=-1, name_key=key))
+
+
 # The leaves are judged by their value alone: ijson gives a JSON string as str, an integer as
 # int, any other number as Decimal, true/false as bool and null as None; a nested object or
 # array is _NESTED here.
@@ -212,6 +277,15 @@ def _name(value: Any) -> str:
         return _NAME.validate_python(value)
     except ValidationError as error:
         raise _Broken(_NAME_RULES.get(error.errors()[0]["type"], "NOT_STRING")) from None
+
+
+def _notes(value: Any) -> str:
+    if type(value) is not str:
+        raise _Broken("NOT_STRING")
+    notes = clean_notes(value)
+    if len(notes) > MAX_NOTES_LENGTH:
+        raise _Broken("NOTES_TOO_LONG")
+    return notes
 
 
 def _integer(value: Any) -> int:
@@ -255,10 +329,25 @@ class _Reader:
     def __init__(self, tokens: Tokens, write: WriteRow) -> None:
         self.tokens = tokens
         self.write = write
-        self.linked = False
+        self.version_known = False
+        self.linked = False  # version 2 on: event ids and undo links
+        self.grouped = False  # version 3 on: groups, a type's group and notes
         self.types = 0
         self.events = 0
+        self.groups = 0
+        self.group_refs = False
         self.unordered_ids = False
+
+    def know_version(self, version: Any) -> None:
+        self.version_known = True
+        readable = version if version in READABLE_VERSIONS else 0
+        self.linked = readable >= LINKED_VERSION
+        self.grouped = readable >= GROUPED_VERSION
+
+    def version_ahead(self, body: Buffer) -> None:
+        """For a `groups` or `types` before `version`: the body is scanned ahead once for it."""
+        if not self.version_known:
+            self.know_version(_version_ahead(body))
 
     def value(self) -> Any:
         """The next value, as the leaves are judged (a nested one is skipped)."""
@@ -288,12 +377,17 @@ class _Reader:
                     version = _integer(self.value())
                     if version not in READABLE_VERSIONS:
                         raise _Broken("UNKNOWN_VERSION")
-                    self.linked = version == LINKED_VERSION
+                    self.know_version(version)
+                elif key == "groups":
+                    self.version_ahead(body)
+                    if not self.grouped:
+                        self.value()  # before version 3, an unknown key
+                        continue
+                    self.group_list()
                 elif key == "types":
                     if next(tokens)[0] != "start_array":
                         raise _Broken("NOT_ARRAY")
-                    if "version" not in found:
-                        self.linked = _version_ahead(body) == LINKED_VERSION
+                    self.version_ahead(body)
                     self.type_list()
                 else:
                     self.value()
@@ -304,6 +398,56 @@ class _Reader:
         for key in ("format", "version", "types"):
             if key not in found:
                 raise _Broken("MISSING", key)
+
+    def group_list(self) -> None:
+        tokens = self.tokens
+        event, _ = next(tokens)
+        if event == "null":
+            return
+        if event != "start_array":
+            raise _Broken("NOT_ARRAY")
+        for event, _ in tokens:
+            if event == "end_array":
+                break
+            group_no = self.groups
+            try:
+                if event != "start_map":
+                    raise _Broken("NOT_OBJECT")
+                self.group(group_no)
+            except _Broken as broken:
+                raise broken.within(group_no) from None
+            self.groups += 1
+
+    def group(self, group_no: int) -> None:
+        name = key = created_at = None
+        try:
+            for event, field in self.tokens:
+                if event == "end_map":
+                    break
+                try:
+                    if field == "name":
+                        name = key = None
+                        name = _name(self.value())
+                        key = name_key(name)
+                    elif field == "created_at":
+                        value = self.value()
+                        created_at = None if value is None else _time(value)
+                    else:
+                        self.value()
+                except _Broken as broken:
+                    raise broken.within(field) from None
+            if name is None:
+                raise _Broken("MISSING", "name")
+        finally:
+            # A name read before an error is still compared with the other groups' names and
+            # matched with the types' `group`, as a type's is.
+            if name is not None:
+                # fmt: off
+                self.write(ImportRow(
+                    type_no=self.types, group_no=group_no, name=name, name_key=key,
+                    name_at=self.events, created_at=created_at,
+                ))
+                # fmt: on
 
     def type_list(self) -> None:
         for event, _ in self.tokens:
@@ -321,9 +465,11 @@ class _Reader:
     def type(self, type_no: int) -> None:
         tokens = self.tokens
         name = key = name_at = None
-        created_at = counts = None
+        created_at = counts = notes = None
+        group_key = group_at = None
+        name_place = group_place = 0  # which of the type's keys each was
         try:
-            for event, field in tokens:
+            for place, (event, field) in enumerate(tokens):
                 if event == "end_map":
                     break
                 try:
@@ -331,7 +477,18 @@ class _Reader:
                         name = key = None
                         name = _name(self.value())
                         key = name_key(name)
-                        name_at = self.events
+                        name_at, name_place = self.events, place
+                    elif field == "group" and self.grouped:
+                        group_key = None
+                        value = self.value()
+                        if value is not None:
+                            if type(value) is not str:
+                                raise _Broken("NOT_STRING")
+                            group_key = name_key(value)
+                            group_at, group_place = self.events, place
+                    elif field == "notes" and self.grouped:
+                        value = self.value()
+                        notes = None if value is None else _notes(value)
                     elif field == "created_at":
                         value = self.value()
                         created_at = None if value is None else _time(value)
@@ -346,13 +503,17 @@ class _Reader:
             if name is None:
                 raise _Broken("MISSING", "name")
         finally:
-            # A name read before an error is still compared with the earlier types' names: a
-            # duplicate there comes first in the file.
-            if name is not None:
+            # A name read before an error is still compared with the earlier types' names (and
+            # a group read before it matched with the groups): a duplicate there comes first in
+            # the file.
+            if name is not None or group_key is not None:
+                self.group_refs |= group_key is not None
                 # fmt: off
                 self.write(ImportRow(
                     type_no=type_no, name=name, name_key=key, name_at=name_at,
-                    created_at=created_at, counts=counts,
+                    created_at=created_at, counts=counts, group_key=group_key, group_at=group_at,
+                    group_first=None if group_key is None else group_place < name_place,
+                    notes=notes,
                 ))
                 # fmt: on
 

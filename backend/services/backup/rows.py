@@ -1,8 +1,12 @@
-"""The row the import's check writes for each type and each event of a file, defined once.
+"""The row the import's check writes for each group, each type and each event of a file,
+defined once.
 
 `ImportRow` gives the columns, the temporary table that holds the rows (`import_rows`) and the
-types binary COPY sends them as. A type's row leaves the event's columns empty and an event's
-row the type's; a type's row comes after its events (its counts may follow its history).
+types binary COPY sends them as: one table, because one connection streams one COPY at a time.
+A type's row leaves the event's columns empty and an event's row the type's; a type's row comes
+after its events (its counts may follow its history). A group's row (version 3) has its
+`group_no` and fills the type's name columns with the group's; its `type_no` and `name_at`
+say where it stands in the file (the types and the events read before it).
 """
 
 from datetime import datetime
@@ -18,7 +22,7 @@ Id = Annotated[int | None, "numeric"]  # a file's ids may pass 64 bits: PostgreS
 
 
 class ImportRow(NamedTuple):
-    type_no: Annotated[int, "int4 NOT NULL"]  # the type's place in `types`
+    type_no: Annotated[int, "int4 NOT NULL"]  # the type's place in `types` (a group: see above)
     event_no: Int = None  # an event's place among all the file's events; null in a type's row
     place: Int = None  # an event's place in its history
     from_stage: Text = None
@@ -34,6 +38,14 @@ class ImportRow(NamedTuple):
     name_at: Int = None  # how many events the file held before the type's name
     created_at: Time = None  # null: absent
     counts: Annotated[dict[str, int] | None, "json"] = None  # {stage: count} in file order
+    # version 3
+    group_key: Text = None  # a type's `group`, as a name key (null: none)
+    group_at: Int = None  # how many events the file held before the type's `group`
+    group_first: Annotated[bool | None, "bool"] = None  # its `group` came before its `name`
+    notes: Annotated[str | None, "text"] = None  # a type's notes (null: absent)
+    # A group's place in `groups`; -1 for a group read only to match the types' `group` after
+    # the check stopped (check.py); null in a type's or an event's row.
+    group_no: Int = None
 
 
 _COLUMNS: dict[str, str] = {

@@ -8,13 +8,14 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from backend.limits import MAX_COUNT
-from backend.schemas import Count, Name, StageField
+from backend.schemas import Count, Name, Notes, StageField
 from backend.stages import Stage
 
 FORMAT = "miniatures-tracker"
-VERSION = 2  # what export writes
+VERSION = 3  # what export writes
 LINKED_VERSION = 2  # from this version on, events carry ids and undo events their links
-READABLE_VERSIONS = (1, 2)
+GROUPED_VERSION = 3  # from this version on, the file has groups and types their notes
+READABLE_VERSIONS = (1, 2, 3)
 
 # The contract's `rule` values of ERR_IMPORT_INVALID: the UI has a message for each.
 IMPORT_RULES = (
@@ -39,6 +40,9 @@ IMPORT_RULES = (
     "UNKNOWN_EVENT",
     "ALREADY_UNDONE",
     "UNDO_MISMATCH",
+    # version 3: groups and notes
+    "UNKNOWN_GROUP",
+    "NOTES_TOO_LONG",
 )
 
 DESCRIBED = ConfigDict(extra="ignore")
@@ -54,10 +58,23 @@ class BackupEvent(TypedDict):
     at: BackupTime
 
 
+class BackupGroup(BaseModel):
+    """Version 3: a group of the file; its name unique among the file's groups."""
+
+    model_config = DESCRIBED
+
+    name: Name
+    created_at: BackupTime | None = None
+
+
 class BackupType(BaseModel):
     model_config = DESCRIBED
 
     name: Name
+    group: str | None = Field(
+        default=None, description="Version 3: the name of one of the file's groups."
+    )
+    notes: Notes | None = Field(default=None, description="Version 3: the type's notes.")
     created_at: BackupTime | None = None
     counts: dict[StageField, Count] | None = None
     history: list[BackupEvent] | None = None
@@ -74,5 +91,8 @@ class BackupFile(BaseModel):
         default=None,
         description="When the file was written; not checked on import.",
         examples=["2026-11-26T10:00:00Z"],
+    )
+    groups: list[BackupGroup] | None = Field(
+        default=None, description="Version 3: written before `types`."
     )
     types: list[BackupType]
