@@ -13,7 +13,7 @@ from backend.db import make_engine
 from backend.migrate import downgrade_database, upgrade_database
 from backend.models import Base
 
-APP_TABLES = {"miniature_types", "stage_counts", "history_events"}
+APP_TABLES = {"groups", "miniature_types", "stage_counts", "history_events"}
 
 
 def table_names(url: str) -> set[str]:
@@ -223,3 +223,76 @@ def test_database_keeps_undo_links_honest(conn: Connection) -> None:
         t=other,
         e=undo + 1000,
     )
+
+
+def test_groups_migration_keeps_every_type_up_down_and_up(
+    database_factory: Callable[[], str],
+) -> None:
+    """0007 adds groups and notes: existing types start in no group with empty notes, and the
+    way down refuses while a group or a note would be lost."""
+    url = database_factory()
+    upgrade_database(url, "0006")
+    engine = make_engine(url)
+    types = "SELECT id, name, name_key, created_at FROM miniature_types ORDER BY id"
+    counts = "SELECT type_id, stage, count FROM stage_counts ORDER BY type_id, stage"
+    try:
+        with engine.begin() as conn:
+            orks = new_type(conn, "orks")
+            new_type(conn, "eldar")
+            kept = (conn.execute(text(types)).all(), conn.execute(text(counts)).all())
+        upgrade_database(url, "0007")
+        with engine.begin() as conn:
+            assert (conn.execute(text(types)).all(), conn.execute(text(counts)).all()) == kept
+            fresh = "SELECT DISTINCT group_id, notes FROM miniature_types"
+            assert conn.execute(text(fresh)).all() == [(None, "")]
+            group = conn.execute(
+                text("INSERT INTO groups (name, name_key) VALUES ('Orks', 'orks') RETURNING id")
+            ).scalar_one()
+            conn.execute(
+                text("UPDATE miniature_types SET group_id = :g, notes = 'Goff' WHERE id = :t"),
+                {"g": group, "t": orks},
+            )
+        with pytest.raises(RuntimeError, match="groups or notes"):
+            downgrade_database(url, "0006")
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE miniature_types SET notes = ''"))
+        with pytest.raises(RuntimeError, match="groups or notes"):
+            downgrade_database(url, "0006")  # the group is still there
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM groups"))
+            # Its type stays, in no group.
+            assert conn.execute(text(fresh)).all() == [(None, "")]
+        downgrade_database(url, "0006")
+        with engine.begin() as conn:
+            assert (conn.execute(text(types)).all(), conn.execute(text(counts)).all()) == kept
+        assert "groups" not in table_names(url)
+        upgrade_database(url)
+        with engine.begin() as conn:
+            assert (conn.execute(text(types)).all(), conn.execute(text(counts)).all()) == kept
+    finally:
+        engine.dispose()
+
+
+def test_database_keeps_groups_and_notes_honest(conn: Connection) -> None:
+    orks = new_type(conn, "orks")
+    group = conn.execute(
+        text("INSERT INTO groups (name, name_key) VALUES ('Orks', 'orks') RETURNING id")
+    ).scalar_one()
+    # A group name key is unique among groups (a type may share it).
+    assert refused(conn, "INSERT INTO groups (name, name_key) VALUES ('ORKS', 'orks')")
+    # A type names a group that exists; its notes stay within the limit.
+    assert refused(
+        conn, "UPDATE miniature_types SET group_id = :g WHERE id = :t", g=group + 1, t=orks
+    )
+    assert refused(
+        conn, "UPDATE miniature_types SET notes = repeat('я', 10001) WHERE id = :t", t=orks
+    )
+    assert not refused(
+        conn, "UPDATE miniature_types SET notes = repeat('я', 10000) WHERE id = :t", t=orks
+    )
+    conn.execute(
+        text("UPDATE miniature_types SET group_id = :g WHERE id = :t"), {"g": group, "t": orks}
+    )
+    conn.execute(text("DELETE FROM groups WHERE id = :g"), {"g": group})
+    left = conn.execute(text("SELECT group_id FROM miniature_types WHERE id = :t"), {"t": orks})
+    assert left.scalar_one() is None
