@@ -295,3 +295,54 @@ def test_one_id_given_to_every_event_is_refused_in_bounded_time(
     where = {"path": "types[0].history[2].id", "rule": "DUPLICATE_ID"}
     assert answer == {"code": "ERR_IMPORT_INVALID", "params": where}
     assert growth < 2 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+
+
+def notes_file(size: int, character: str) -> tuple[bytes, int]:
+    """A valid version 3 backup of the maximum size: types in 30 groups, each with notes of
+    the maximum length, of one character (one to six bytes in the file as JSON writes it)."""
+    groups = [{"name": f"Army {n:02d}"} for n in range(30)]
+    notes = character * 10_000
+    one = {"name": "Type 00000", "group": "Army 00", "notes": notes}
+    count = (size - 2048) // (len(json.dumps(one, ensure_ascii=False).encode()) + 2)
+    types = [
+        {"name": f"Type {n:05d}", "group": f"Army {n % 30:02d}", "notes": notes}
+        for n in range(count)
+    ]
+    document = {"format": "miniatures-tracker", "version": 3, "groups": groups, "types": types}
+    body = json.dumps(document, ensure_ascii=False).encode()
+    assert size * 0.9 < len(body) <= size
+    return body, count
+
+
+@pytest.mark.parametrize(
+    "character", ["x", "я", "\U0001f3a8", "\x01"], ids=["ascii", "cyrillic", "emoji", "escaped"]
+)
+def test_a_file_of_notes_at_the_maximum_is_checked_in_bounded_memory(
+    server: AppServer, http: httpx.Client, character: str
+) -> None:
+    body, count = notes_file(MAX_IMPORT, character)
+    growth, answer = peak_growth_of_dry_run(server, http, body)
+    assert (answer["types_created"], answer["groups_created"]) == (count, 30), answer
+    assert held_once(growth, body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+    # One note past the maximum, in the last type: found there, at the same cost.
+    end = body.index(b'"', body.rindex(b'"notes": "') + 10)
+    growth, answer = peak_growth_of_dry_run(server, http, body[:end] + b"y" + body[end:])
+    where = {"path": f"types[{count - 1}].notes", "rule": "NOTES_TOO_LONG"}
+    assert answer == {"code": "ERR_IMPORT_INVALID", "params": where}
+    assert held_once(growth, body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+
+
+def test_one_note_as_long_as_the_file_is_refused_in_bounded_memory(
+    server: AppServer, http: httpx.Client
+) -> None:
+    """A single string of 20 MiB is read whole by the parser before it can be judged: the
+    parser's buffer and the text it makes of it are most of the cost, about 3 times the body
+    in all (the body held once, as ever)."""
+    head = b'{"format":"miniatures-tracker","version":3,"types":[{"notes":"'
+    body = head + "я".encode() * ((MAX_IMPORT - len(head) - 8) // 2) + b'"}]}'
+    growth, answer = peak_growth_of_dry_run(server, http, body)
+    assert answer == {
+        "code": "ERR_IMPORT_INVALID",
+        "params": {"path": "types[0].notes", "rule": "NOTES_TOO_LONG"},
+    }
+    assert growth < 3.5 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
