@@ -140,10 +140,13 @@ def test_logs_say_an_import_happened_but_never_what_it_held(
     good = document(
         {
             "name": marker,
+            "group": f"{marker} group",
+            "notes": f"{marker} notes",
             "counts": {"DONE": 2},
             "history": [event(None, "DONE", 2, "2026-11-01T09:00:00Z")],
         }
     )
+    good.update(version=3, groups=[{"name": f"{marker} group"}])
     assert post_import(client, good).status_code == 200
     assert post_import(client, good, dry_run="true").status_code == 200
     refused = [
@@ -159,8 +162,10 @@ def test_logs_say_an_import_happened_but_never_what_it_held(
     assert marker.lower() not in caplog.text.lower()
     import_lines = [r.getMessage() for r in caplog.records if "import:" in r.getMessage()]
     assert import_lines == [
-        "import: mode=merge dry_run=False types_created=1 types_merged=0 events_added=1",
-        "import: mode=merge dry_run=True types_created=0 types_merged=1 events_added=1",
+        "import: mode=merge dry_run=False types_created=1 types_merged=0 events_added=1 "
+        "groups_created=1",
+        "import: mode=merge dry_run=True types_created=0 types_merged=1 events_added=1 "
+        "groups_created=0",
     ]
 
 

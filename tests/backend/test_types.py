@@ -237,7 +237,8 @@ def test_delete_takes_counts_and_history_with_it(client: TestClient) -> None:
     response = client.delete(f"{API}/types/{type_id}")
     assert response.status_code == 204
     assert response.content == b""
-    assert client.get(f"{API}/types").json() == [kept]
+    listed = {key: value for key, value in kept.items() if key != "notes"}
+    assert client.get(f"{API}/types").json() == [{**listed, "has_notes": False}]
     assert error(client.get(f"{API}/types/{type_id}"))[1]["code"] == "ERR_TYPE_NOT_FOUND"
     for table in ("stage_counts", "history_events"):
         rows = run_sql(client, f"SELECT count(*) FROM {table} WHERE type_id = :id", id=type_id)

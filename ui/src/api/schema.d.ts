@@ -56,6 +56,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Groups
+         * @description Sorted by the name key, as types are; each with its types' totals.
+         */
+        get: operations["list_groups_api_v1_groups_get"];
+        put?: never;
+        /** Create Group */
+        post: operations["create_group_api_v1_groups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Group
+         * @description Its types stay, with no group.
+         */
+        delete: operations["delete_group_api_v1_groups__group_id__delete"];
+        options?: never;
+        head?: never;
+        /** Rename Group */
+        patch: operations["rename_group_api_v1_groups__group_id__patch"];
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -97,7 +139,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stats */
+        /**
+         * Stats
+         * @description The whole collection's, or with `group` one group's types' (or the types in none).
+         */
         get: operations["stats_api_v1_stats_get"];
         put?: never;
         post?: never;
@@ -114,7 +159,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Types */
+        /**
+         * List Types
+         * @description Every type, or those whose name holds `q`, or those of `group` (an id, or "none"); an
+         *     unknown group is 404 ERR_GROUP_NOT_FOUND.
+         */
         get: operations["list_types_api_v1_types_get"];
         put?: never;
         /** Create Type */
@@ -140,8 +189,11 @@ export interface paths {
         delete: operations["delete_type_api_v1_types__type_id__delete"];
         options?: never;
         head?: never;
-        /** Rename Type */
-        patch: operations["rename_type_api_v1_types__type_id__patch"];
+        /**
+         * Change Type
+         * @description Any of name, group_id and notes, at least one; all of them change, or none.
+         */
+        patch: operations["change_type_api_v1_types__type_id__patch"];
         trace?: never;
     };
     "/api/v1/types/{type_id}/add": {
@@ -291,13 +343,31 @@ export interface components {
              * @example miniatures-tracker
              */
             format: string;
+            /**
+             * Groups
+             * @description Version 3: written before `types`.
+             */
+            groups?: components["schemas"]["BackupGroup"][] | null;
             /** Types */
             types: components["schemas"]["BackupType"][];
             /**
              * Version
-             * @example 2
+             * @example 3
              */
             version: number;
+        };
+        /**
+         * BackupGroup
+         * @description Version 3: a group of the file; its name unique among the file's groups.
+         */
+        BackupGroup: {
+            /** Created At */
+            created_at?: string | null;
+            /**
+             * Name
+             * @description 1 to 100 characters after trimming
+             */
+            name: string;
         };
         /** BackupList */
         BackupList: {
@@ -315,6 +385,11 @@ export interface components {
             } | null;
             /** Created At */
             created_at?: string | null;
+            /**
+             * Group
+             * @description Version 3: the name of one of the file's groups.
+             */
+            group?: string | null;
             /** History */
             history?: components["schemas"]["BackupEvent"][] | null;
             /**
@@ -322,6 +397,11 @@ export interface components {
              * @description 1 to 100 characters after trimming
              */
             name: string;
+            /**
+             * Notes
+             * @description Version 3: the type's notes.
+             */
+            notes?: string | null;
         };
         /**
          * ChangedType
@@ -336,10 +416,14 @@ export interface components {
             created_at: string;
             /** Event Id */
             event_id: number;
+            /** Group Id */
+            group_id: number | null;
             /** Id */
             id: number;
             /** Name */
             name: string;
+            /** Notes */
+            notes: string;
             /** Total */
             total: number;
         };
@@ -380,6 +464,39 @@ export interface components {
             params: {
                 [key: string]: unknown;
             };
+        };
+        /** GroupList */
+        GroupList: {
+            /** Groups */
+            groups: components["schemas"]["GroupOut"][];
+        };
+        /** GroupName */
+        GroupName: {
+            /**
+             * Name
+             * @description 1 to 100 characters after trimming
+             */
+            name: string;
+        };
+        /**
+         * GroupOut
+         * @description A group, with its types' counts summed.
+         */
+        GroupOut: {
+            counts: components["schemas"]["Counts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Total */
+            total: number;
+            /** Types */
+            types: number;
         };
         /** Health */
         Health: {
@@ -426,6 +543,12 @@ export interface components {
         ImportSummary: {
             /** Events Added */
             events_added: number;
+            /**
+             * Groups Created
+             * @description Groups the file brings that the database did not hold (all of the file's groups for a replace); 0 for a file without groups.
+             * @default 0
+             */
+            groups_created: number;
             /**
              * Miniatures Deleted
              * @description A replace dry run: the miniatures the database holds now, all stages (absent otherwise).
@@ -492,6 +615,29 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * TypeChange
+         * @description Any of the three, at least one (`{}` is ERR_VALIDATION); each given is checked as on
+         *     creation, and null is refused but for `group_id`. Read only the fields given
+         *     (`model_fields_set`): the others hold None.
+         */
+        TypeChange: {
+            /**
+             * Group Id
+             * @description A group's id, or null: no group
+             */
+            group_id?: number | null;
+            /**
+             * Name
+             * @description 1 to 100 characters after trimming
+             */
+            name?: string;
+            /**
+             * Notes
+             * @description Free text, at most 10000 characters after trailing whitespace is trimmed; line breaks and tabs kept, other control characters made spaces
+             */
+            notes?: string;
+        };
         /** TypeCreate */
         TypeCreate: {
             /** Counts */
@@ -499,19 +645,37 @@ export interface components {
                 [key: string]: number;
             } | null;
             /**
+             * Group Id
+             * @description A group's id, or null: no group
+             */
+            group_id?: number | null;
+            /**
              * Name
              * @description 1 to 100 characters after trimming
              */
             name: string;
+            /**
+             * Notes
+             * @description Free text, at most 10000 characters after trailing whitespace is trimmed; line breaks and tabs kept, other control characters made spaces
+             * @default
+             */
+            notes: string;
         };
-        /** TypeOut */
-        TypeOut: {
+        /**
+         * TypeListItem
+         * @description A type in the list: whether it has notes instead of the notes, so the list stays small.
+         */
+        TypeListItem: {
             counts: components["schemas"]["Counts"];
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Group Id */
+            group_id: number | null;
+            /** Has Notes */
+            has_notes: boolean;
             /** Id */
             id: number;
             /** Name */
@@ -519,13 +683,27 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** TypeRename */
-        TypeRename: {
+        /**
+         * TypeOut
+         * @description One type, as every single-type answer gives it: with its notes.
+         */
+        TypeOut: {
+            counts: components["schemas"]["Counts"];
             /**
-             * Name
-             * @description 1 to 100 characters after trimming
+             * Created At
+             * Format: date-time
              */
+            created_at: string;
+            /** Group Id */
+            group_id: number | null;
+            /** Id */
+            id: number;
+            /** Name */
             name: string;
+            /** Notes */
+            notes: string;
+            /** Total */
+            total: number;
         };
         /** UndoEvents */
         UndoEvents: {
@@ -857,6 +1035,332 @@ export interface operations {
             };
         };
     };
+    list_groups_api_v1_groups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_group_api_v1_groups_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupName"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_group_api_v1_groups__group_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id */
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rename_group_api_v1_groups__group_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group's id */
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupName"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health_api_v1_health_get: {
         parameters: {
             query?: never;
@@ -1017,7 +1521,10 @@ export interface operations {
     };
     stats_api_v1_stats_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A group's id: only its types; "none": only the types in no group */
+                group?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1044,6 +1551,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1093,6 +1609,8 @@ export interface operations {
         parameters: {
             query?: {
                 q?: string | null;
+                /** @description A group's id: only its types; "none": only the types in no group */
+                group?: string | null;
             };
             header?: never;
             path?: never;
@@ -1106,7 +1624,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TypeOut"][];
+                    "application/json": components["schemas"]["TypeListItem"][];
                 };
             };
             /** @description Bad Request */
@@ -1120,6 +1638,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1198,6 +1725,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1413,7 +1949,7 @@ export interface operations {
             };
         };
     };
-    rename_type_api_v1_types__type_id__patch: {
+    change_type_api_v1_types__type_id__patch: {
         parameters: {
             query?: never;
             header?: never;
@@ -1425,7 +1961,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TypeRename"];
+                "application/json": components["schemas"]["TypeChange"];
             };
         };
         responses: {
