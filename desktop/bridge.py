@@ -1,8 +1,11 @@
-"""What the page may ask of the window (`window.pywebview.api`): native backup dialogs.
+"""What the page may ask of the window (`window.pywebview.api`): native file dialogs for
+backups and for the spreadsheet export.
 
 Each answer is a JSON object, as agreed with the UI:
 save_backup() -> {"path": str | None} or {"code", "params"};
-open_backup() -> {"name", "text"}, {"text": None} or {"code", "params"}.
+open_backup() -> {"name", "text"}, {"text": None} or {"code", "params"};
+save_csv(name, text) -> {"path": str | None} or {"code", "params"}: the page writes the
+spreadsheet (its headers are in the user's language), the window only saves it.
 """
 
 import json
@@ -22,7 +25,8 @@ from backend.limits import MAX_IMPORT_BYTES
 
 log = logging.getLogger(__name__)
 
-DialogKind = Literal["save", "open"]
+# A backup saved or opened, or a spreadsheet saved: each offers its own kind of file.
+DialogKind = Literal["save", "open", "save-csv"]
 # (kind, suggested file name) -> the chosen path, or None when the user cancelled.
 ChooseFile = Callable[[DialogKind, str], Path | None]
 Answer = dict[str, Any]
@@ -33,6 +37,7 @@ def _error(code: str, **params: object) -> Answer:
 
 
 FALLBACK_NAME = "miniatures.json"
+CSV_FALLBACK_NAME = "miniatures.csv"
 
 
 def attachment_name(headers: Message) -> str:
@@ -88,6 +93,23 @@ class DesktopBridge:
         except ValueError:
             return _error("ERR_IMPORT_INVALID", path="", rule="NOT_JSON")
         return {"name": source.name, "text": text}
+
+    def save_csv(self, name: str, text: str) -> Answer:
+        """Saves the spreadsheet the page made where the user chooses, suggesting `name`."""
+        if not isinstance(name, str) or not isinstance(text, str):
+            return _error("ERR_FILE_WRITE_FAILED")  # the page sends text; anything else is a bug
+        target = self._choose_file("save-csv", Path(name).name or CSV_FALLBACK_NAME)
+        if target is None:
+            return {"path": None}
+        if not target.suffix:
+            target = target.with_suffix(".csv")
+        try:
+            # As the page wrote it: the byte order mark and CR LF line ends are in the text.
+            write_atomically(target, text.encode("utf-8", errors="replace"))
+        except OSError:
+            log.exception("writing the spreadsheet to %s failed", target)
+            return _error("ERR_FILE_WRITE_FAILED")
+        return {"path": str(target.resolve())}
 
     def _fetch_export(self) -> tuple[bytes, str]:
         request = urllib.request.Request(f"{self._base_url}/api/v1/export")

@@ -1,4 +1,5 @@
-"""The system's file dialogs for backups: they open where the user last saved or opened one.
+"""The system's file dialogs for backups and spreadsheets: they open where the user last saved
+or opened a file.
 
 The first time that is the user's Documents folder; after that the folder last used, kept in
 a small settings file so that it holds across runs.
@@ -20,6 +21,12 @@ log = logging.getLogger(__name__)
 
 SETTINGS_NAME = "dialogs.json"
 JSON_FILTER = ("JSON backup (*.json)", "All files (*.*)")
+CSV_FILTER = ("CSV (*.csv)", "All files (*.*)")
+FILTERS: dict[DialogKind, tuple[str, ...]] = {
+    "save": JSON_FILTER,
+    "open": JSON_FILTER,
+    "save-csv": CSV_FILTER,
+}
 SAVE_TITLE = "Save file"  # as pywebview's own dialogs are titled
 
 
@@ -54,11 +61,13 @@ class DialogFolder:
             log.warning("could not remember the folder %s", folder, exc_info=True)
 
 
-def backup_save_dialog(parent: Any, folder: Path, suggested: str) -> Any:
-    """Qt's save dialog, set up as pywebview's own cannot be: with the JSON filter offered."""
+def save_dialog(
+    parent: Any, folder: Path, suggested: str, filters: tuple[str, ...] = JSON_FILTER
+) -> Any:
+    """Qt's save dialog, set up as pywebview's own cannot be: with the file's filter offered."""
     from PyQt6.QtWidgets import QFileDialog
 
-    dialog = QFileDialog(parent, SAVE_TITLE, str(folder / suggested), ";;".join(JSON_FILTER))
+    dialog = QFileDialog(parent, SAVE_TITLE, str(folder / suggested), ";;".join(filters))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     return dialog
@@ -72,7 +81,7 @@ def _qt_save_asker() -> Any:
     from PyQt6.QtCore import QObject, Qt, pyqtSignal
 
     class SaveAsker(QObject):
-        asked = pyqtSignal(object, str, str)
+        asked = pyqtSignal(object, str, str, object)
 
         def __init__(self) -> None:
             super().__init__()
@@ -82,14 +91,16 @@ def _qt_save_asker() -> Any:
             blocking = Qt.ConnectionType.BlockingQueuedConnection
             self.asked.connect(self._ask, type=blocking)  # type: ignore[call-arg]
 
-        def _ask(self, parent: Any, folder: str, suggested: str) -> None:
-            dialog = backup_save_dialog(parent, Path(folder), suggested)
+        def _ask(self, parent: Any, folder: str, suggested: str, filters: Any) -> None:
+            dialog = save_dialog(parent, Path(folder), suggested, filters)
             chosen = dialog.selectedFiles() if dialog.exec() else []
             self._answer = chosen[0] if chosen else ""
 
-        def ask(self, parent: Any, folder: Path, suggested: str) -> str:
+        def ask(
+            self, parent: Any, folder: Path, suggested: str, filters: tuple[str, ...] = JSON_FILTER
+        ) -> str:
             with self._lock:  # one dialog at a time: the answer slot is shared
-                self.asked.emit(parent, str(folder), suggested)
+                self.asked.emit(parent, str(folder), suggested, filters)
                 return self._answer
 
     return SaveAsker()
@@ -108,18 +119,19 @@ class NativeDialogs:
         import webview
 
         start = self.folder.start()
-        if kind == "save" and self._qt_save is not None:
-            picked: Any = self._qt_save.ask(self.window.native, start, suggested)
-        elif kind == "save":
+        filters = FILTERS[kind]
+        if kind != "open" and self._qt_save is not None:
+            picked: Any = self._qt_save.ask(self.window.native, start, suggested, filters)
+        elif kind != "open":
             picked = self.window.create_file_dialog(
                 webview.FileDialog.SAVE,
                 directory=str(start),
                 save_filename=suggested,
-                file_types=JSON_FILTER,
+                file_types=filters,
             )
         else:
             picked = self.window.create_file_dialog(
-                webview.FileDialog.OPEN, directory=str(start), file_types=JSON_FILTER
+                webview.FileDialog.OPEN, directory=str(start), file_types=filters
             )
         if isinstance(picked, list | tuple):  # pywebview answers a tuple of paths
             picked = picked[0] if picked else None

@@ -36,7 +36,7 @@ class Probe:
         self.config: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8"))
 
     def choose_file(self, kind: DialogKind, suggested: str) -> Path | None:
-        picked = self.config.get("save_to" if kind == "save" else "open_from")
+        picked = self.config.get({"save": "save_to", "save-csv": "csv_to"}.get(kind, "open_from"))
         return Path(picked) if picked else None
 
     def _wait_for(

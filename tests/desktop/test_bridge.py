@@ -144,7 +144,42 @@ def test_open_non_json(tmp_path: Path, content: bytes) -> None:
     }
 
 
-def test_only_the_two_backup_calls_are_exposed_to_the_page() -> None:
+CSV = '\ufeffName,Notes\r\nOrks,"Goff, red"\r\nЁлки,\'=1+1\r\n'
+
+
+def test_save_csv_writes_the_pages_text_where_the_user_chose(tmp_path: Path) -> None:
+    dialog = Dialog(tmp_path / "collection.csv")
+    answer = DesktopBridge("http://unused", dialog).save_csv("miniatures-2026-12-01.csv", CSV)
+    assert answer == {"path": str(tmp_path / "collection.csv")}
+    assert dialog.asked == [("save-csv", "miniatures-2026-12-01.csv")]
+    # Byte for byte as the page made it: the byte order mark, UTF-8, CR LF.
+    assert (tmp_path / "collection.csv").read_bytes() == CSV.encode("utf-8")
+    assert (tmp_path / "collection.csv").read_bytes().startswith(b"\xef\xbb\xbfName")
+    assert os.listdir(tmp_path) == ["collection.csv"]
+
+
+def test_save_csv_adds_the_extension_and_suggests_only_a_name(tmp_path: Path) -> None:
+    dialog = Dialog(tmp_path / "collection")
+    answer = DesktopBridge("http://unused", dialog).save_csv("../../etc/m.csv", CSV)
+    assert answer == {"path": str(tmp_path / "collection.csv")}
+    assert dialog.asked == [("save-csv", "m.csv")]
+
+
+def test_save_csv_cancelled_or_failing_writes_nothing(tmp_path: Path) -> None:
+    assert DesktopBridge("http://unused", Dialog(None)).save_csv("m.csv", CSV) == {"path": None}
+    answer = DesktopBridge("http://unused", Dialog(tmp_path / "gone" / "m.csv")).save_csv(
+        "m.csv", CSV
+    )
+    assert answer == {"code": "ERR_FILE_WRITE_FAILED", "params": {}}
+    # Text that is not text (a bug in the page) is refused before any dialog.
+    dialog = Dialog(tmp_path / "m.csv")
+    bridge = DesktopBridge("http://unused", dialog)
+    assert bridge.save_csv("m.csv", None)["code"] == "ERR_FILE_WRITE_FAILED"  # type: ignore[arg-type]
+    assert dialog.asked == []
+    assert os.listdir(tmp_path) == []
+
+
+def test_only_the_file_calls_are_exposed_to_the_page() -> None:
     bridge = DesktopBridge("http://unused", Dialog(None))
     public = [name for name in dir(bridge) if not name.startswith("_")]
-    assert public == ["open_backup", "save_backup"]
+    assert public == ["open_backup", "save_backup", "save_csv"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.dialogs import JSON_FILTER, DialogFolder, _qt_save_asker, backup_save_dialog
+from desktop.dialogs import CSV_FILTER, JSON_FILTER, DialogFolder, _qt_save_asker, save_dialog
 from tests.desktop.test_window import window_env
 from tests.xvfb import virtual_display
 
@@ -89,11 +89,17 @@ def test_the_save_dialog_offers_the_json_filter_in_the_start_folder(
 ) -> None:
     from PyQt6.QtWidgets import QFileDialog
 
-    dialog = backup_save_dialog(None, tmp_path, "miniatures-2026-11-30.json")
+    dialog = save_dialog(None, tmp_path, "miniatures-2026-11-30.json")
     assert dialog.nameFilters() == list(JSON_FILTER)
     assert dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
     assert Path(dialog.directory().absolutePath()) == tmp_path
     assert dialog.selectedFiles() == [str(tmp_path / "miniatures-2026-11-30.json")]
+
+
+def test_the_spreadsheet_save_dialog_offers_the_csv_filter(qt_app: object, tmp_path: Path) -> None:
+    dialog = save_dialog(None, tmp_path, "miniatures-2026-11-30.csv", CSV_FILTER)
+    assert dialog.nameFilters() == ["CSV (*.csv)", "All files (*.*)"]
+    assert dialog.selectedFiles() == [str(tmp_path / "miniatures-2026-11-30.csv")]
 
 
 def test_the_save_dialog_answers_a_caller_on_another_thread(qt_app: object, tmp_path: Path) -> None:
@@ -118,7 +124,8 @@ def test_the_save_dialog_answers_a_caller_on_another_thread(qt_app: object, tmp_
             QApplication.quit()
 
     worker = threading.Thread(
-        target=lambda: answers.append(asker.ask(None, tmp_path, "backup.json")), daemon=True
+        target=lambda: answers.append(asker.ask(None, tmp_path, "backup.json", CSV_FILTER)),
+        daemon=True,
     )
     QTimer.singleShot(0, accept_when_shown)
     QTimer.singleShot(0, quit_when_answered)
