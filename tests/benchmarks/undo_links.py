@@ -6,8 +6,8 @@ back), and prints the CPU time of this process and of its PostgreSQL backend, an
 time: medians, and B's ratio to A. CPU time holds on a loaded machine; wall time does not.
 
 The files: the benchmark's data set (110,000 events, 1,000 undo links), and the worst case for
-the links, a 20 MiB version 2 file whose one type holds every event, each with its id and every
-tenth an undo (tests/security/test_hostile_input.py builds the same shape).
+the links, 20 MiB version 2 files whose one type holds every event, each with its id: every
+tenth an undo (tests/security/test_hostile_input.py builds the same shape), and every other.
 """
 
 import argparse
@@ -85,6 +85,21 @@ def measure(url: str, body: bytes, variant: Variant, copies: CopyStore) -> tuple
     return result
 
 
+def every_other_an_undo(size: int) -> bytes:
+    """The most links a history can hold: each addition undone by the next event."""
+    head = b'{"format":"miniatures-tracker","version":2,"types":[{"name":"All","history":['
+    added = b'{"id":%d,"from_stage":null,"to_stage":"IN_BOX","qty":1,"at":"2026-11-01T09:00:00Z"}'
+    undone = (
+        b'{"id":%d,"from_stage":"IN_BOX","to_stage":null,"qty":1,"at":"2026-11-01T09:00:30Z",'
+        b'"undoes":%d}'
+    )
+    pair = len(added) + len(undone) + 20
+    events = []
+    for number in range(1, 2 * ((size - len(head) - 8) // pair), 2):
+        events += [added % number, undone % (number + 1, number)]
+    return head + b",".join(events) + b"]}]}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -92,6 +107,7 @@ def main() -> int:
     files = {
         "benchmark data set (110,000 events)": backup_bytes(2),
         "one type, every event, ids growing (20 MiB)": one_type_file(MAX_IMPORT_BYTES),
+        "one type, every other event an undo (20 MiB)": every_other_an_undo(MAX_IMPORT_BYTES),
     }
     variants: dict[str, Variant] = {
         "A: in Python while ids grow": as_today,
