@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BackupEntry } from '../api/types'
 import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
-import { useBackups } from './useBackups'
+import { useCopies } from './useCopies'
 
 const copy: BackupEntry = {
   name: 'daily-2026-11-29T210400Z.json',
@@ -22,11 +22,11 @@ beforeEach(() => {
 
 const restoreCalls = () => server.calls.filter((call) => call.path.endsWith('/restore')).map((call) => call.query)
 
-describe('useBackups', () => {
+describe('useCopies', () => {
   it('restores only after the preview and the question, never from the preview itself', async () => {
     server.on('POST', `/api/v1/backups/${copy.name}/restore`, () => ({ body: summary }))
     const onRestored = vi.fn()
-    const flow = useBackups(onRestored)
+    const flow = useCopies(onRestored)
     await flow.load()
     await flow.choose(copy)
     expect(flow.step.value).toBe('preview')
@@ -50,7 +50,7 @@ describe('useBackups', () => {
         : { status: 503, body: { code: 'ERR_DATABASE_UNAVAILABLE', params: {} } },
     )
     const onRestored = vi.fn()
-    const flow = useBackups(onRestored)
+    const flow = useCopies(onRestored)
     await flow.choose(copy)
     flow.proceed()
     await flow.confirm()
@@ -61,7 +61,7 @@ describe('useBackups', () => {
 
   it('takes one copy at a time', async () => {
     server.on('POST', '/api/v1/backups', () => ({ status: 201, body: copy }))
-    const flow = useBackups(() => undefined)
+    const flow = useCopies(() => undefined)
     const first = flow.take()
     const second = flow.take() // ignored: the first is still being written
     await Promise.all([first, second])

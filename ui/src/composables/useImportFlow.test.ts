@@ -2,7 +2,7 @@ import { describe, expect, it, beforeEach, vi } from 'vitest'
 import { ApiError } from '../api/client'
 import type { DesktopBridge } from '../bridge'
 import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
-import { exportBackup, MAX_IMPORT_BYTES, useImportFlow } from './useBackup'
+import { MAX_IMPORT_BYTES, useImportFlow } from './useImportFlow'
 
 let server: FakeServer
 const summary = (created: number, merged: number, events: number) => ({ types_created: created, types_merged: merged, events_added: events })
@@ -82,23 +82,5 @@ describe('import flow', () => {
     await flow.chooseWithBridge(bridgeWith({ name: 'a.json', text: '{}' }))
     expect(flow.step.value).toBe('preview')
     expect(flow.fileName.value).toBe('a.json')
-  })
-})
-
-describe('export', () => {
-  it('saves through the desktop bridge when present', async () => {
-    await expect(exportBackup(bridgeWith({ text: null }, { path: '/home/me/m.json' }))).resolves.toEqual({ kind: 'saved', path: '/home/me/m.json' })
-    await expect(exportBackup(bridgeWith({ text: null }, { path: null }))).resolves.toBeNull()
-    await expect(exportBackup(bridgeWith({ text: null }, { code: 'ERR_BACKUP_WRITE_FAILED' }))).rejects.toMatchObject({ code: 'ERR_BACKUP_WRITE_FAILED' })
-    expect(server.calls).toHaveLength(0)
-  })
-
-  it('downloads the file in a browser under the server-given name', async () => {
-    server.on('GET', '/api/v1/export', () => ({ body: { format: 'miniatures-tracker' }, headers: { 'Content-Disposition': 'attachment; filename="miniatures-2026-11-26.json"' } }))
-    URL.createObjectURL = vi.fn(() => 'blob:backup')
-    URL.revokeObjectURL = vi.fn()
-    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined)
-    await expect(exportBackup(null)).resolves.toEqual({ kind: 'downloaded', name: 'miniatures-2026-11-26.json' })
-    expect(click).toHaveBeenCalledOnce()
   })
 })

@@ -2,11 +2,11 @@
 import { computed, ref, shallowRef } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { BackupEntry, ImportSummary } from '../api/types'
-import { collectionSize, type CollectionSize } from './useBackup'
+import { collectionSize, type CollectionSize } from './useImportFlow'
 
 export type RestoreStep = 'list' | 'checking' | 'preview' | 'confirm' | 'restoring'
 
-export function useBackups(onRestored: (copy: BackupEntry, result: ImportSummary) => void | Promise<void>) {
+export function useCopies(onRestored: (copy: BackupEntry, result: ImportSummary) => void | Promise<void>) {
   const entries = shallowRef<BackupEntry[]>([])
   const loaded = ref(false)
   const taking = ref(false)

@@ -1,4 +1,5 @@
-// Export (download or native save dialog) and the import flow: choose, dry run, confirm, result.
+// The import of a backup file: choose it, see what each way of importing would do (a dry run),
+// confirm, see the result.
 import { computed, ref, shallowRef } from 'vue'
 import { api, ApiError, type ImportMode } from '../api/client'
 import limits from '../api/limits.json'
@@ -8,27 +9,6 @@ import { withTypeName } from '../lib/importProblem'
 import { isBridgeFailure } from './useBridge'
 
 export const { MAX_IMPORT_BYTES } = limits
-
-export type ExportOutcome = { kind: 'downloaded'; name: string } | { kind: 'saved'; path: string } | null
-
-export async function exportBackup(bridge: DesktopBridge | null): Promise<ExportOutcome> {
-  if (bridge) {
-    const result = await bridge.save_backup()
-    if (isBridgeFailure(result)) throw new ApiError(result.code, result.params ?? {})
-    return result.path ? { kind: 'saved', path: result.path } : null
-  }
-  const { blob, filename } = await api.exportBackup()
-  const url = URL.createObjectURL(blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = filename
-  link.hidden = true
-  document.body.append(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
-  return { kind: 'downloaded', name: filename }
-}
 
 /** What the database holds now: what a replace would delete. */
 export interface CollectionSize {
