@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BackupEntry } from '../api/types'
-import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
+import { installFakeServer, type FakeServer } from '../test/fakeServer'
 import { useCopies } from './useCopies'
 
 const copy: BackupEntry = {
@@ -11,13 +11,13 @@ const copy: BackupEntry = {
   types: 2,
   miniatures: 5,
 }
-const summary = { types_created: 2, types_merged: 0, events_added: 4, safety_copy: null }
+// A restore is a replace: its dry run also counts what the database holds now.
+const summary = { types_created: 2, types_merged: 0, events_added: 4, safety_copy: null, types_deleted: 2, miniatures_deleted: 7 }
 
 let server: FakeServer
 beforeEach(() => {
   server = installFakeServer()
   server.on('GET', '/api/v1/backups', () => ({ body: { backups: [copy] } }))
-  server.on('GET', '/api/v1/types', () => ({ body: [makeType(1, 'Orks', { IN_BOX: 2, DONE: 1 }), makeType(2, 'Tau', { DONE: 4 })] }))
 })
 
 const restoreCalls = () => server.calls.filter((call) => call.path.endsWith('/restore')).map((call) => call.query)
@@ -30,8 +30,9 @@ describe('useCopies', () => {
     await flow.load()
     await flow.choose(copy)
     expect(flow.step.value).toBe('preview')
-    // What would be replaced is read from the database along with the preview.
-    expect(flow.current.value).toEqual({ types: 2, miniatures: 7 })
+    // What would be replaced is counted by the server with the preview, in one request.
+    expect(flow.preview.value).toEqual(summary)
+    expect(server.calls.map((call) => call.path)).toEqual(['/api/v1/backups', `/api/v1/backups/${copy.name}/restore`])
     await flow.confirm() // not asked yet: nothing happens
     expect(restoreCalls()).toEqual(['?dry_run=true'])
     flow.proceed()
@@ -67,5 +68,18 @@ describe('useCopies', () => {
     await Promise.all([first, second])
     expect(server.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
     expect(flow.taken.value).toEqual(copy)
+  })
+
+  it('goes back to the list as it is now when the copy has gone', async () => {
+    const listed = [copy]
+    server.on('GET', '/api/v1/backups', () => ({ body: { backups: listed.splice(0) } }))
+    server.on('POST', `/api/v1/backups/${copy.name}/restore`, () => ({ status: 404, body: { code: 'ERR_BACKUP_NOT_FOUND', params: {} } }))
+    const flow = useCopies(() => undefined)
+    await flow.load()
+    await flow.choose(copy)
+    expect(flow.step.value).toBe('start')
+    expect(flow.chosen.value).toBeNull()
+    expect(flow.error.value).toMatchObject({ code: 'ERR_BACKUP_NOT_FOUND' })
+    expect(flow.entries.value).toEqual([])
   })
 })

@@ -1,23 +1,20 @@
-// The app's own copies: the list, "make a copy now", and restoring one (preview, confirm).
+// The app's own copies: the list, "make a copy now", and restoring one (preview, confirm). A
+// restore is a replace: its dry run also counts what the database holds now, which it deletes.
 import { computed, ref, shallowRef } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { BackupEntry, ImportSummary } from '../api/types'
-import { collectionSize, type CollectionSize } from './useImportFlow'
-
-export type RestoreStep = 'list' | 'checking' | 'preview' | 'confirm' | 'restoring'
+import { useReviewFlow } from './useReviewFlow'
 
 export function useCopies(onRestored: (copy: BackupEntry, result: ImportSummary) => void | Promise<void>) {
   const entries = shallowRef<BackupEntry[]>([])
   const loaded = ref(false)
   const taking = ref(false)
   const taken = shallowRef<BackupEntry | null>(null)
-  const step = ref<RestoreStep>('list')
   const chosen = shallowRef<BackupEntry | null>(null)
   const preview = shallowRef<ImportSummary | null>(null)
-  // What a restore would replace, read from the database with the preview.
-  const current = shallowRef<CollectionSize | null>(null)
-  const error = shallowRef<unknown>(null)
-  const busy = computed(() => taking.value || step.value === 'checking' || step.value === 'restoring')
+  const review = useReviewFlow({ afterFailure: forgetIfGone })
+  const { error } = review
+  const busy = computed(() => taking.value || review.busy.value)
 
   async function load(): Promise<void> {
     try {
@@ -28,11 +25,10 @@ export function useCopies(onRestored: (copy: BackupEntry, result: ImportSummary)
     }
   }
 
-  /** The copy is gone (pruned, deleted by hand): say so and show the list as it is now. */
-  async function afterFailure(failure: unknown): Promise<void> {
-    error.value = failure
+  /** The copy is gone (pruned, deleted by hand): the error says so; show the list as it is now. */
+  async function forgetIfGone(failure: unknown): Promise<void> {
     if (failure instanceof ApiError && failure.code === 'ERR_BACKUP_NOT_FOUND') {
-      step.value = 'list'
+      review.restart()
       chosen.value = null
       await load()
     }
@@ -57,45 +53,35 @@ export function useCopies(onRestored: (copy: BackupEntry, result: ImportSummary)
     if (busy.value) return
     chosen.value = entry
     preview.value = null
-    error.value = null
     taken.value = null
-    step.value = 'checking'
-    try {
-      const [summary, types] = await Promise.all([api.restoreBackup(entry.name, true), api.listTypes()])
-      preview.value = summary
-      current.value = collectionSize(types)
-      step.value = 'preview'
-    } catch (failure) {
-      step.value = 'list'
-      await afterFailure(failure)
-    }
-  }
-
-  function proceed(): void {
-    if (step.value === 'preview') step.value = 'confirm'
-  }
-
-  function back(): void {
-    if (step.value === 'confirm') step.value = 'preview'
-    else if (step.value === 'preview') {
-      step.value = 'list'
-      error.value = null
-    }
+    await review.check(async () => {
+      preview.value = await api.restoreBackup(entry.name, true)
+    })
   }
 
   async function confirm(): Promise<void> {
     const copy = chosen.value
-    if (step.value !== 'confirm' || !copy) return
-    step.value = 'restoring'
-    error.value = null
-    try {
-      const result = await api.restoreBackup(copy.name, false)
-      await onRestored(copy, result)
-    } catch (failure) {
-      step.value = 'preview'
-      await afterFailure(failure)
-    }
+    if (!copy) return
+    await review.apply(async () => {
+      await onRestored(copy, await api.restoreBackup(copy.name, false))
+    })
   }
 
-  return { entries, loaded, taking, taken, step, chosen, preview, current, error, busy, load, take, choose, proceed, back, confirm }
+  return {
+    entries,
+    loaded,
+    taking,
+    taken,
+    step: review.step,
+    chosen,
+    preview,
+    error,
+    busy,
+    load,
+    take,
+    choose,
+    proceed: review.proceed,
+    back: review.back,
+    confirm,
+  }
 }

@@ -1,129 +1,130 @@
-// The import of a backup file: choose it, see what each way of importing would do (a dry run),
-// confirm, see the result.
-import { computed, ref, shallowRef } from 'vue'
+// The import of a backup file: choose it, see what importing it would do, confirm, see the result.
+// The file goes to the server once for the dry run of the way shown (merge), and once more only
+// if the user turns to the other way (replace), whose answer is then kept for this file.
+import { computed, ref, shallowRef, watch } from 'vue'
 import { api, ApiError, type ImportMode } from '../api/client'
 import limits from '../api/limits.json'
-import type { ImportSummary, MiniType } from '../api/types'
+import type { ImportSummary } from '../api/types'
 import type { DesktopBridge } from '../bridge'
 import { withTypeName } from '../lib/importProblem'
 import { isBridgeFailure } from './useBridge'
+import { useReviewFlow } from './useReviewFlow'
 
 export const { MAX_IMPORT_BYTES } = limits
 
-/** What the database holds now: what a replace would delete. */
-export interface CollectionSize {
-  types: number
-  miniatures: number
+/** The dry run of one way of importing the chosen file. `failure` stays while it is tried again. */
+export interface ModeCheck {
+  summary: ImportSummary | null
+  checking: boolean
+  failure: unknown
 }
-
-export function collectionSize(types: readonly MiniType[]): CollectionSize {
-  return { types: types.length, miniatures: types.reduce((sum, type) => sum + type.total, 0) }
-}
-
-export type ImportStep = 'choose' | 'checking' | 'preview' | 'confirm' | 'importing' | 'result'
 
 export function useImportFlow(onImported: () => void | Promise<void>) {
-  const step = ref<ImportStep>('choose')
   const fileName = ref('')
   const text = ref('')
   const mode = ref<ImportMode>('merge')
-  const previews = shallowRef<Record<ImportMode, ImportSummary> | null>(null)
+  const checks = shallowRef<Partial<Record<ImportMode, ModeCheck>>>({})
   const result = shallowRef<ImportSummary | null>(null)
-  const error = shallowRef<unknown>(null)
-  // Read from the database with the dry run, never from whatever list the screen had loaded.
-  const current = shallowRef<CollectionSize | null>(null)
+  const explain = (failure: unknown) => withTypeName(failure, text.value)
+  const review = useReviewFlow({ explain })
+  // Counts the files chosen: an answer about an earlier file is dropped.
+  let chosen = 0
 
-  const preview = computed(() => previews.value?.[mode.value] ?? null)
+  /** The preview of the way chosen now, once its dry run has answered. */
+  const preview = computed(() => checks.value[mode.value]?.summary ?? null)
 
-  async function useText(name: string, content: string): Promise<void> {
+  function setCheck(which: ImportMode, check: ModeCheck): void {
+    checks.value = { ...checks.value, [which]: check }
+  }
+
+  async function checkText(name: string, content: string): Promise<void> {
+    chosen += 1
     fileName.value = name
     text.value = content
-    error.value = null
-    step.value = 'checking'
-    try {
-      const [merge, replace, types] = await Promise.all([
-        api.importBackup(content, 'merge', true),
-        api.importBackup(content, 'replace', true),
-        api.listTypes(),
-      ])
-      previews.value = { merge, replace }
-      current.value = collectionSize(types)
-      step.value = 'preview'
-    } catch (failure) {
-      error.value = withTypeName(failure, content)
-      step.value = 'choose'
-    }
+    checks.value = {}
+    mode.value = 'merge' // a new file starts on the way that deletes nothing
+    await review.check(async () => {
+      setCheck('merge', { summary: await api.importBackup(content, 'merge', true), checking: false, failure: null })
+    })
   }
+
+  /** The dry run of the other way, when the user turns to it (or tries it again after a failure). */
+  async function checkMode(which: ImportMode = mode.value): Promise<void> {
+    const before = checks.value[which]
+    if (before?.summary || before?.checking) return
+    const file = chosen
+    setCheck(which, { summary: null, checking: true, failure: before?.failure ?? null })
+    let after: ModeCheck
+    try {
+      after = { summary: await api.importBackup(text.value, which, true), checking: false, failure: null }
+    } catch (failure) {
+      after = { summary: null, checking: false, failure: explain(failure) }
+    }
+    if (file === chosen) setCheck(which, after)
+  }
+
+  watch(mode, (which) => {
+    if (review.step.value === 'preview') void checkMode(which)
+  })
 
   async function chooseFile(file: File): Promise<void> {
     if (file.size > MAX_IMPORT_BYTES) {
       fileName.value = file.name
-      error.value = new ApiError('ERR_IMPORT_TOO_LARGE', { max_bytes: MAX_IMPORT_BYTES })
+      review.error.value = new ApiError('ERR_IMPORT_TOO_LARGE', { max_bytes: MAX_IMPORT_BYTES })
       return
     }
+    let content: string
     try {
-      await useText(file.name, await file.text())
+      content = await file.text()
     } catch {
-      error.value = new ApiError('ERR_BACKUP_READ_FAILED')
+      review.error.value = new ApiError('ERR_BACKUP_READ_FAILED')
+      return
     }
+    await checkText(file.name, content)
   }
 
   async function chooseWithBridge(bridge: DesktopBridge): Promise<void> {
-    error.value = null
+    review.error.value = null
     let picked
     try {
       picked = await bridge.open_backup()
     } catch {
-      error.value = new ApiError('ERR_BACKUP_READ_FAILED')
+      review.error.value = new ApiError('ERR_BACKUP_READ_FAILED')
       return
     }
     if (isBridgeFailure(picked)) {
-      error.value = new ApiError(picked.code, picked.params ?? {})
+      review.error.value = new ApiError(picked.code, picked.params ?? {})
       return
     }
     if (picked.text === null) return // the user cancelled the dialog
-    await useText(picked.name, picked.text)
+    await checkText(picked.name, picked.text)
   }
 
+  /** On to the question, once the chosen way's dry run has answered. */
   function proceed(): void {
-    if (step.value === 'preview') step.value = 'confirm'
-  }
-
-  function back(): void {
-    if (step.value === 'confirm') step.value = 'preview'
-    else {
-      step.value = 'choose'
-      error.value = null
-    }
+    if (preview.value) review.proceed()
   }
 
   async function confirm(): Promise<void> {
-    if (step.value !== 'confirm') return
-    step.value = 'importing'
-    error.value = null
-    try {
+    const done = await review.apply(async () => {
       result.value = await api.importBackup(text.value, mode.value, false)
-      step.value = 'result'
-      await onImported()
-    } catch (failure) {
-      error.value = withTypeName(failure, text.value)
-      step.value = 'preview'
-    }
+    })
+    if (done) await onImported()
   }
 
   return {
-    step,
+    step: review.step,
+    error: review.error,
     fileName,
     mode,
-    previews,
+    checks,
     preview,
     result,
-    error,
-    current,
     chooseFile,
     chooseWithBridge,
+    checkMode,
     proceed,
-    back,
+    back: review.back,
     confirm,
   }
 }
