@@ -48,6 +48,18 @@ function mountSpace() {
   return { wrapper, host, region: region.value! }
 }
 
+/** A dialog of this box opens, with the toasts in it 60 px high at the foot of the window. */
+async function openDialog(host: { value: HTMLElement | null }, region: HTMLElement, box: DOMRect) {
+  const dialog = document.createElement('dialog')
+  document.body.append(dialog)
+  boxes.set(dialog, box)
+  boxes.set(region, new DOMRect(16, 640, 300, 60))
+  host.value = dialog
+  await nextTick()
+  await nextTick()
+  return dialog
+}
+
 const rootSpace = () => document.documentElement.style.getPropertyValue('--toast-space')
 
 describe("the toasts' space", () => {
@@ -67,13 +79,7 @@ describe("the toasts' space", () => {
 
   it('lays a dialog that reaches down to the toasts out above them, and lets it down after', async () => {
     const { wrapper, host, region } = mountSpace()
-    const dialog = document.createElement('dialog')
-    document.body.append(dialog)
-    boxes.set(dialog, new DOMRect(0, 100, 500, 600))
-    boxes.set(region, new DOMRect(16, 640, 300, 60))
-    host.value = dialog
-    await nextTick()
-    await nextTick()
+    const dialog = await openDialog(host, region, new DOMRect(0, 100, 500, 600))
     // In a dialog the page behind keeps still: no space on the root, the dialog is lifted.
     expect(rootSpace()).toBe('')
     expect(dialog.style.getPropertyValue('--toast-lift')).toBe('84px')
@@ -85,13 +91,7 @@ describe("the toasts' space", () => {
 
   it('leaves alone a dialog clear of the toasts', async () => {
     const { wrapper, host, region } = mountSpace()
-    const dialog = document.createElement('dialog')
-    document.body.append(dialog)
-    boxes.set(dialog, new DOMRect(0, 100, 500, 300))
-    boxes.set(region, new DOMRect(16, 640, 300, 60))
-    host.value = dialog
-    await nextTick()
-    await nextTick()
+    const dialog = await openDialog(host, region, new DOMRect(0, 100, 500, 300))
     expect(dialog.style.getPropertyValue('--toast-lift')).toBe('')
     wrapper.unmount()
   })
