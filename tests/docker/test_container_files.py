@@ -87,6 +87,16 @@ def test_dockerfile_healthcheck_asks_the_health_endpoint_on_loopback() -> None:
     assert "http://127.0.0.1:%s/api/v1/health" in healthcheck
 
 
+def test_dockerfile_healthcheck_lets_waiting_users_go_within_seconds() -> None:
+    # Docker runs the first check one interval after the start: with 30 s, `up --wait` and
+    # `depends_on: service_healthy` waited half a minute for an app answering in two seconds.
+    # --start-interval would allow a slower pace later, but Docker 20.10 refuses it.
+    (healthcheck,) = args_of(dockerfile_stages()[-1], "HEALTHCHECK")
+    interval = re.search(r"--interval=(\d+)s\b", healthcheck)
+    assert interval and int(interval.group(1)) <= 10, healthcheck
+    assert "--start-interval" not in healthcheck
+
+
 def test_compose_database_is_checked_with_pg_isready_and_kept_on_a_named_volume(
     compose: dict[str, Any],
 ) -> None:
