@@ -118,18 +118,18 @@ def port_8000_is_free() -> bool:
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
+def docker_engine() -> Iterator[Engine]:
     with private_engine() as engine:
         load_standins(engine)
         yield engine
 
 
 @pytest.fixture(scope="module")
-def stack(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(docker_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     assert port_8000_is_free(), "127.0.0.1:8000, where the stack publishes the app, is taken"
     folder = clean_copy(tmp_path_factory.mktemp("clone"))
     write_env(folder)
-    stack = Stack(engine, folder)
+    stack = Stack(docker_engine, folder)
     try:
         stack.compose("up", "--detach", "--build", "--wait", timeout=900)
         yield stack
