@@ -1,5 +1,6 @@
 """The app factory: settings, database, copies, routes, error handlers, guards and the UI."""
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
