@@ -10,6 +10,8 @@ export type OpenBackupResult = { name: string; text: string } | { text: null } |
 export interface DesktopBridge {
   save_backup(): Promise<SaveBackupResult>
   open_backup(): Promise<OpenBackupResult>
+  /** The spreadsheet the page made, saved where the user chooses (`name` suggested). */
+  save_csv(name: string, text: string): Promise<SaveBackupResult>
 }
 
 declare global {

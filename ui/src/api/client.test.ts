@@ -15,7 +15,7 @@ afterEach(() => {
 describe('api client', () => {
   it('turns the error envelope into an ApiError with code and params', async () => {
     server.on('POST', '/api/v1/types', () => ({ status: 400, body: { code: 'ERR_NAME_TOO_LONG', params: { max: 100 } } }))
-    const failure = await api.createType({ name: 'x'.repeat(101) }).catch((e: unknown) => e)
+    const failure = await api.createType({ name: 'x'.repeat(101), notes: '' }).catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(ApiError)
     expect(failure).toMatchObject({ code: 'ERR_NAME_TOO_LONG', params: { max: 100 }, status: 400 })
   })

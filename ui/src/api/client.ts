@@ -4,7 +4,7 @@ import createClient from 'openapi-fetch'
 import type { Stage } from '../stages'
 import { databaseDown, markDown, markOnline } from './connection'
 import type { paths } from './schema'
-import type { AddRequest, ImportMode, MoveRequest, TypeCreate } from './types'
+import type { AddRequest, ImportMode, MoveRequest, TypeChange, TypeCreate } from './types'
 
 export type ErrorParams = Record<string, unknown>
 
@@ -65,13 +65,24 @@ function toApiError(body: unknown, status: number): ApiError {
 
 const data = async <T>(call: Promise<Answer<T>>): Promise<T> => (await settle(call)).data
 const byId = (id: number) => ({ params: { path: { type_id: id } } })
+const byGroupId = (id: number) => ({ params: { path: { group_id: id } } })
+
+/** Which types: all (undefined), one group's (its id), or those in none ('none'). */
+export type GroupQuery = number | 'none' | undefined
+const groupQuery = (group: GroupQuery) => (group === undefined ? {} : { params: { query: { group: String(group) } } })
 
 export const api = {
   listTypes: () => data(http.GET('/api/v1/types')),
   getType: (id: number) => data(http.GET('/api/v1/types/{type_id}', byId(id))),
   createType: (body: TypeCreate) => data(http.POST('/api/v1/types', { body })),
-  renameType: (id: number, name: string) =>
-    data(http.PATCH('/api/v1/types/{type_id}', { ...byId(id), body: { name } })),
+  /** Any of name, group_id and notes: all of them change, or none. */
+  changeType: (id: number, body: TypeChange) => data(http.PATCH('/api/v1/types/{type_id}', { ...byId(id), body })),
+  listGroups: () => data(http.GET('/api/v1/groups')),
+  createGroup: (name: string) => data(http.POST('/api/v1/groups', { body: { name } })),
+  renameGroup: (id: number, name: string) => data(http.PATCH('/api/v1/groups/{group_id}', { ...byGroupId(id), body: { name } })),
+  deleteGroup: async (id: number): Promise<void> => {
+    await settle(http.DELETE('/api/v1/groups/{group_id}', byGroupId(id)))
+  },
   deleteType: async (id: number): Promise<void> => {
     await settle(http.DELETE('/api/v1/types/{type_id}', byId(id)))
   },
@@ -83,7 +94,7 @@ export const api = {
   undo: (id: number, eventIds: number[]) =>
     data(http.POST('/api/v1/types/{type_id}/undo', { ...byId(id), body: { event_ids: eventIds } })),
   history: (id: number) => data(http.GET('/api/v1/types/{type_id}/history', byId(id))),
-  stats: () => data(http.GET('/api/v1/stats')),
+  stats: (group?: GroupQuery) => data(http.GET('/api/v1/stats', groupQuery(group))),
   exportBackup: async (): Promise<{ blob: Blob; filename: string }> => {
     const { data: blob, response } = await settle(http.GET('/api/v1/export', { parseAs: 'blob' }))
     return { blob, filename: attachmentName(response) }

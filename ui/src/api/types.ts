@@ -3,11 +3,18 @@ import type { components } from './schema'
 
 type Schemas = components['schemas']
 
-export type MiniType = Schemas['TypeOut']
+/** A type as the list shows it: whether it has notes, not the notes. */
+export type MiniType = Schemas['TypeListItem']
+/** A type as a single-type answer gives it: with its notes. */
+export type TypeDetail = Schemas['TypeOut']
 /** A type after an add or a move, with the id of the event that change wrote. */
 export type ChangedType = Schemas['ChangedType']
 export type TypeList = MiniType[]
 export type TypeCreate = Schemas['TypeCreate']
+/** Any of a type's name, group and notes. */
+export type TypeChange = Schemas['TypeChange']
+/** An army, a faction or a project, with its types' totals. */
+export type Group = Schemas['GroupOut']
 export type MoveRequest = Schemas['MoveMiniatures']
 export type AddRequest = Schemas['AddMiniatures']
 export type History = Schemas['History']

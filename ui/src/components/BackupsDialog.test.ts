@@ -27,7 +27,7 @@ const manual: BackupEntry = {
   miniatures: 1,
 }
 // A restore is a replace: its dry run also counts what the database holds now.
-const summary = { types_created: 12, types_merged: 0, events_added: 57, safety_copy: null, types_deleted: 2, miniatures_deleted: 7 }
+const summary = { types_created: 12, types_merged: 0, events_added: 57, groups_created: 3, safety_copy: null, types_deleted: 2, miniatures_deleted: 7 }
 
 /** The local time of day, derived without the code under test. */
 const clock = (iso: string) => {
@@ -114,7 +114,7 @@ describe('BackupsDialog', () => {
     expect(server.calls.filter((call) => call.path.endsWith('/restore')).map((call) => call.query)).toEqual(['?dry_run=true'])
     const preview = wrapper.get('[data-testid="restore-preview"]')
     expect(preview.get('[data-testid="restore-now"]').text()).toBe('2 types, 7 miniatures')
-    expect(preview.get('[data-testid="restore-copy"]').text()).toBe('12 types, 340 miniatures, 57 history entries')
+    expect(preview.get('[data-testid="restore-copy"]').text()).toBe('12 types, 340 miniatures, 57 history entries, 3 armies / projects')
     expect(preview.get('h3').text()).toBe(`Restore the copy made yesterday ${clock(daily.at)}?`)
     expect(document.activeElement).toBe(preview.get('h3').element)
 

@@ -10,7 +10,7 @@ beforeEach(() => {
 })
 
 function bridgeSaving(save: Awaited<ReturnType<DesktopBridge['save_backup']>>): DesktopBridge {
-  return { open_backup: vi.fn(async () => ({ text: null })), save_backup: vi.fn(async () => save) }
+  return { open_backup: vi.fn(async () => ({ text: null })), save_backup: vi.fn(async () => save), save_csv: vi.fn() }
 }
 
 describe('export', () => {

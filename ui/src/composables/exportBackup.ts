@@ -2,6 +2,7 @@
 // dialog when the app runs in it, or downloaded by the browser under the server's file name.
 import { api, ApiError } from '../api/client'
 import type { DesktopBridge } from '../bridge'
+import { download } from '../lib/download'
 import { isBridgeFailure } from './useBridge'
 
 export type ExportOutcome = { kind: 'downloaded'; name: string } | { kind: 'saved'; path: string } | null
@@ -13,14 +14,6 @@ export async function exportBackup(bridge: DesktopBridge | null): Promise<Export
     return result.path ? { kind: 'saved', path: result.path } : null
   }
   const { blob, filename } = await api.exportBackup()
-  const url = URL.createObjectURL(blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = filename
-  link.hidden = true
-  document.body.append(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
+  download(blob, filename)
   return { kind: 'downloaded', name: filename }
 }

@@ -23,7 +23,7 @@ function answerByMode() {
 }
 
 function bridgeWith(open: Awaited<ReturnType<DesktopBridge['open_backup']>>): DesktopBridge {
-  return { open_backup: vi.fn(async () => open), save_backup: vi.fn(async () => ({ path: null })) }
+  return { open_backup: vi.fn(async () => open), save_backup: vi.fn(async () => ({ path: null })), save_csv: vi.fn() }
 }
 
 describe('import flow', () => {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { defineComponent, h } from 'vue'
 import { RouterLink, RouterView } from 'vue-router'
 import LiveAnnouncer from '../components/LiveAnnouncer.vue'
-import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
+import { installFakeServer, makeDetail, makeType, type FakeServer } from '../test/fakeServer'
 import { mountWithI18n } from '../test/mountWithI18n'
 import { installRouteFocus } from './useRouteFocus'
 import { resetTypesStore } from './useTypes'
@@ -13,7 +13,7 @@ beforeEach(() => {
   resetTypesStore()
   server = installFakeServer()
   server.on('GET', '/api/v1/types', () => ({ body: [makeType(5, 'Necrons', { IN_BOX: 2 })] }))
-  server.on('GET', '/api/v1/types/5', () => ({ body: makeType(5, 'Necrons', { IN_BOX: 2 }) }))
+  server.on('GET', '/api/v1/types/5', () => ({ body: makeDetail(5, 'Necrons', { IN_BOX: 2 }) }))
   server.on('GET', '/api/v1/types/5/history', () => ({ body: { groups: [] } }))
 })
 
@@ -79,7 +79,7 @@ describe('route changes', () => {
     const chosen = document.createElement('button')
     document.body.append(chosen)
     chosen.focus()
-    answer({ body: makeType(5, 'Necrons', { IN_BOX: 2 }) })
+    answer({ body: makeDetail(5, 'Necrons', { IN_BOX: 2 }) })
     await until(() => wrapper.find('main h1').exists() && wrapper.get('main h1').text() === 'Necrons')
     await until(() => wrapper.get('[data-testid="announcer"]').text() !== '')
     expect(document.activeElement).toBe(chosen)

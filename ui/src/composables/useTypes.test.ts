@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ApiError } from '../api/client'
 import { connectionState, markOnline } from '../api/connection'
-import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
+import { installFakeServer, makeDetail, makeType, type FakeServer } from '../test/fakeServer'
 import { percentDone, resetTypesStore, sumCounts, useTypes, visibleTypes } from './useTypes'
 
 let server: FakeServer
@@ -66,16 +66,35 @@ describe('useTypes', () => {
   it('creates, renames and deletes', async () => {
     server.on('GET', '/api/v1/types', () => ({ body: [] }))
     server.on('POST', '/api/v1/types', ({ body }) => ({ status: 201, body: makeType(9, (body as { name: string }).name, { IN_BOX: 4 }) }))
-    server.on('PATCH', '/api/v1/types/9', ({ body }) => ({ body: makeType(9, (body as { name: string }).name, { IN_BOX: 4 }) }))
+    server.on('PATCH', '/api/v1/types/9', ({ body }) => {
+      const { name = 'Ёлки', notes = '', group_id: groupId = null } = body as { name?: string; notes?: string; group_id?: number | null }
+      return { body: makeDetail(9, name, { IN_BOX: 4 }, notes, groupId) }
+    })
     server.on('DELETE', '/api/v1/types/9', () => ({ status: 204 }))
     const store = useTypes()
     await store.load()
-    await store.create('Эльфы', 4)
-    expect(server.calls.at(-1)?.body).toEqual({ name: 'Эльфы', counts: { IN_BOX: 4 } })
+    await store.create('Эльфы', 4, 3)
+    expect(server.calls.at(-1)?.body).toEqual({ name: 'Эльфы', counts: { IN_BOX: 4 }, group_id: 3, notes: '' })
     await store.rename(9, 'Ёлки')
     expect(store.types.value.map((t) => t.name)).toEqual(['Ёлки'])
+    // The list keeps whether there are notes, not the notes; the answer has them.
+    const detail = await store.change(9, { notes: 'Nuln Oil', group_id: 3 })
+    expect(server.calls.at(-1)?.body).toEqual({ notes: 'Nuln Oil', group_id: 3 })
+    expect(detail.notes).toBe('Nuln Oil')
+    expect(store.types.value[0]).toMatchObject({ has_notes: true, group_id: 3 })
+    expect(store.types.value[0]).not.toHaveProperty('notes')
+    store.ungroup(3)
+    expect(store.types.value[0].group_id).toBeNull()
     await store.remove(9)
     expect(store.types.value).toEqual([])
+  })
+
+  it('shows one group, the types in none, or all', () => {
+    const types = [makeType(1, 'Warriors', {}, 5), makeType(2, 'Boyz', {}, 6), makeType(3, 'Loose')]
+    expect(visibleTypes(types, '', 'en', 5).map((t) => t.id)).toEqual([1])
+    expect(visibleTypes(types, '', 'en', 'none').map((t) => t.id)).toEqual([3])
+    expect(visibleTypes(types, '', 'en', 'all').map((t) => t.id)).toEqual([2, 3, 1])
+    expect(visibleTypes(types, 'war', 'en', 6)).toEqual([])
   })
 
   it('reports a lost connection and recovers when the server answers', async () => {

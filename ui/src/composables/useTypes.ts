@@ -1,11 +1,18 @@
 // The collection shared by every screen: one list of types, updated in place after each change.
 import { computed, ref } from 'vue'
 import { api, ApiError } from '../api/client'
-import type { ChangedType, MiniType } from '../api/types'
+import type { ChangedType, MiniType, TypeChange, TypeDetail } from '../api/types'
 import { matchesQuery, nameKey, sortByName } from '../lib/names'
 import { nextStage, STAGES, type Counts, type Stage } from '../stages'
 
 type Status = 'idle' | 'loading' | 'ready' | 'error'
+
+/** A single-type answer as the list holds it: whether it has notes, not the notes. */
+export function listItem(type: MiniType | TypeDetail): MiniType {
+  if (!('notes' in type)) return type
+  const { notes, ...rest } = type
+  return { ...rest, has_notes: notes !== '' }
+}
 
 /** What a change did: the type as it is now, and the event written (to undo exactly that). */
 export interface Change {
@@ -49,7 +56,8 @@ function createTypesStore() {
     return pending
   }
 
-  function upsert(type: MiniType): MiniType {
+  function upsert(answer: MiniType | TypeDetail): MiniType {
+    const type = listItem(answer)
     const index = types.value.findIndex((t) => t.id === type.id)
     if (index === -1) types.value = [...types.value, type]
     else types.value = types.value.map((t) => (t.id === type.id ? type : t))
@@ -73,9 +81,12 @@ function createTypesStore() {
     }
   }
 
-  async function refreshOne(id: number): Promise<MiniType | null> {
+  /** The type as it is now, with its notes (the list keeps it too), or null once it is gone. */
+  async function refreshOne(id: number): Promise<TypeDetail | null> {
     try {
-      return upsert(await api.getType(id))
+      const detail = await api.getType(id)
+      upsert(detail)
+      return detail
     } catch (error) {
       if (error instanceof ApiError && error.code === 'ERR_TYPE_NOT_FOUND') {
         forget(id)
@@ -89,8 +100,8 @@ function createTypesStore() {
     return { type: upsert(type), eventId }
   }
 
-  const create = async (name: string, inBox: number) =>
-    upsert(await api.createType({ name, counts: inBox > 0 ? { IN_BOX: inBox } : {} }))
+  const create = async (name: string, inBox: number, groupId: number | null = null) =>
+    upsert(await api.createType({ name, counts: inBox > 0 ? { IN_BOX: inBox } : {}, group_id: groupId, notes: '' }))
 
   const move = (id: number, from: Stage, to: Stage, qty: number) =>
     withConflictReload(id, async () =>
@@ -113,8 +124,19 @@ function createTypesStore() {
     }
   }
 
-  const rename = (id: number, name: string) =>
-    withConflictReload(id, async () => upsert(await api.renameType(id, name)))
+  /** Changes any of the type's name, group and notes; answers it with its notes. */
+  const change = (id: number, fields: TypeChange) =>
+    withConflictReload(id, async () => {
+      const detail = await api.changeType(id, fields)
+      upsert(detail)
+      return detail
+    })
+  const rename = async (id: number, name: string) => listItem(await change(id, { name }))
+
+  /** A group deleted: its types stay, in no group. */
+  function ungroup(groupId: number): void {
+    types.value = types.value.map((t) => (t.group_id === groupId ? { ...t, group_id: null } : t))
+  }
 
   async function remove(id: number): Promise<void> {
     try {
@@ -141,7 +163,9 @@ function createTypesStore() {
     quickMove,
     add,
     undo,
+    change,
     rename,
+    ungroup,
     remove,
   }
 }
@@ -160,9 +184,23 @@ export function percentDone(done: number, total: number): number {
   return total === 0 ? 0 : Math.floor((done / total) * 100)
 }
 
-/** Filter by the search text (by name key: ё = е, any case, invisible characters ignored) and sort in the language's alphabetical order. */
-export function visibleTypes(types: readonly MiniType[], query: string, locale: string): MiniType[] {
-  const matching = types.filter((t) => matchesQuery(nameKey(t.name), query))
+/** Which types the list shows: all, one group's, or those in no group. */
+export type GroupFilter = 'all' | 'none' | number
+
+export function inGroup(type: MiniType, filter: GroupFilter): boolean {
+  if (filter === 'all') return true
+  return filter === 'none' ? type.group_id === null : type.group_id === filter
+}
+
+/** Filter by the group and the search text (by name key: ё = е, any case, invisible characters
+ * ignored) and sort in the language's alphabetical order. */
+export function visibleTypes(
+  types: readonly MiniType[],
+  query: string,
+  locale: string,
+  group: GroupFilter = 'all',
+): MiniType[] {
+  const matching = types.filter((t) => inGroup(t, group) && matchesQuery(nameKey(t.name), query))
   return sortByName(matching, locale)
 }
 

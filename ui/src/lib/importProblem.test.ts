@@ -15,25 +15,27 @@ function text(params: Record<string, unknown>, language: Language = 'en', code =
 // Where the server reports each rule (backend/services/backup_format.py): at least one place each.
 const REPORTED_AT: Record<string, string[]> = {
   NOT_JSON: [''],
-  NOT_OBJECT: ['', 'types[0]', 'types[0].counts', 'types[0].history[2]'],
-  NOT_ARRAY: ['types', 'types[0].history'],
-  NOT_STRING: ['format', 'types[0].name', 'types[0].created_at', 'types[0].history[2].from_stage', 'types[0].history[2].at'],
+  NOT_OBJECT: ['', 'types[0]', 'types[0].counts', 'types[0].history[2]', 'groups[1]'],
+  NOT_ARRAY: ['types', 'types[0].history', 'groups'],
+  NOT_STRING: ['format', 'types[0].name', 'types[0].created_at', 'types[0].history[2].from_stage', 'types[0].history[2].at', 'groups[1].name', 'types[0].group', 'types[0].notes'],
   NOT_INTEGER: ['version', 'types[0].counts.DONE', 'types[0].history[2].qty', 'types[0].history[2].id', 'types[0].history[2].undoes'],
-  MISSING: ['format', 'version', 'types', 'types[0].name', 'types[0].history[2].from_stage', 'types[0].history[2].to_stage', 'types[0].history[2].qty', 'types[0].history[2].at'],
+  MISSING: ['format', 'version', 'types', 'types[0].name', 'types[0].history[2].from_stage', 'types[0].history[2].to_stage', 'types[0].history[2].qty', 'types[0].history[2].at', 'groups[1].name'],
   UNKNOWN_FORMAT: ['format'],
   UNKNOWN_VERSION: ['version'],
-  NAME_REQUIRED: ['types[0].name'],
-  NAME_TOO_LONG: ['types[0].name'],
-  DUPLICATE_NAME: ['types[0].name'],
+  NAME_REQUIRED: ['types[0].name', 'groups[1].name'],
+  NAME_TOO_LONG: ['types[0].name', 'groups[1].name'],
+  DUPLICATE_NAME: ['types[0].name', 'groups[1].name'],
   INVALID_STAGE: ['types[0].counts.FINISHED', 'types[0].counts.a.b[1]', 'types[0].history[2].from_stage', 'types[0].history[2].to_stage'],
   INVALID_TRANSITION: ['types[0].history[2].to_stage'],
   NEGATIVE: ['types[0].counts.IN_BOX', 'types[0].history[2].qty'],
   OUT_OF_RANGE: ['types[0].counts.PAINTING', 'types[0].history[2].qty'],
-  INVALID_TIME: ['types[0].created_at', 'types[0].history[2].at'],
+  INVALID_TIME: ['types[0].created_at', 'types[0].history[2].at', 'groups[1].created_at'],
   DUPLICATE_ID: ['types[0].history[2].id'],
   UNKNOWN_EVENT: ['types[0].history[2].undoes'],
   ALREADY_UNDONE: ['types[0].history[2].undoes'],
   UNDO_MISMATCH: ['types[0].history[2].undoes'],
+  UNKNOWN_GROUP: ['types[0].group'],
+  NOTES_TOO_LONG: ['types[0].notes'],
 }
 
 // What must never reach the user: a path, a rule or stage constant, a field name, a placeholder.
@@ -61,6 +63,20 @@ describe('import problems in words', () => {
       (rule) => text({ path: 'types[0].history[2].qty', rule }),
     )
     expect(new Set(messages).size).toBe(messages.length)
+  })
+
+  it('names the groups of a file, and the group and notes of a type', () => {
+    expect(text({ path: 'groups[1].name', rule: 'DUPLICATE_NAME' })).toBe(
+      "This backup file can't be imported; nothing was changed. Problem with the name of the 2nd army / project: an earlier army / project in the file has the same name.",
+    )
+    expect(text({ path: 'types[0].group', rule: 'UNKNOWN_GROUP', type_name: 'Orks' }, 'ru')).toBe(
+      'Этот файл нельзя импортировать; ничего не изменено. Ошибка — армия / проект типа «Orks»: в файле нет такой армии / проекта.',
+    )
+    expect(text({ path: 'types[2].notes', rule: 'NOTES_TOO_LONG' })).toBe(
+      "This backup file can't be imported; nothing was changed. Problem with the notes of the 3rd type: they are longer than 10,000 characters.",
+    )
+    expect(parseImportPath('groups[4].created_at')).toEqual({ kind: 'groupCreated', group: 4 })
+    expect(parseImportPath('groups[4].colour')).toEqual({ kind: 'file' })
   })
 
   it('says that JSON which is not a backup is not a backup of this app', () => {

@@ -5,6 +5,7 @@ import { ApiError } from '../api/client'
 import codes from '../api/error-codes.json'
 import { isStage } from '../stages'
 import { MAX_NAME_LENGTH, cleanName, nameLength } from './names'
+import { MAX_NOTES_LENGTH } from './notes'
 import { MAX_COUNT, formatCount, ordinal } from './numbers'
 
 export type Translate = (key: string, named?: Record<string, unknown>) => string
@@ -18,16 +19,22 @@ export type ImportPlace =
   | { kind: 'format' }
   | { kind: 'version' }
   | { kind: 'types' }
+  | { kind: 'groups' }
+  | { kind: 'groupEntry' | 'groupName' | 'groupCreated'; group: number }
   | { kind: 'typeEntry'; type: number }
   | { kind: 'name'; type: number }
   | { kind: 'created'; type: number }
   | { kind: 'counts'; type: number }
   | { kind: 'history'; type: number }
+  | { kind: 'group'; type: number }
+  | { kind: 'notes'; type: number }
   | { kind: 'count'; type: number; stage: string }
   | { kind: 'entry'; type: number; entry: number }
   | { kind: 'field'; type: number; entry: number; field: string }
 
 const TYPE_PATH = /^types\[(\d+)\]([\s\S]*)$/
+const GROUP_PATH = /^groups\[(\d+)\](\.name|\.created_at)?$/
+const GROUP_KEYS = { '': 'groupEntry', '.name': 'groupName', '.created_at': 'groupCreated' } as const
 const ENTRY_PATH = /^\.history\[(\d+)\](?:\.(\w+))?$/
 const TYPE_KEYS: Record<string, ImportPlace['kind']> = {
   '': 'typeEntry',
@@ -35,16 +42,28 @@ const TYPE_KEYS: Record<string, ImportPlace['kind']> = {
   '.created_at': 'created',
   '.counts': 'counts',
   '.history': 'history',
+  '.group': 'group',
+  '.notes': 'notes',
 }
 
 export function parseImportPath(path: unknown): ImportPlace {
-  if (path === 'format' || path === 'version' || path === 'types') return { kind: path }
+  if (path === 'format' || path === 'version' || path === 'types' || path === 'groups') return { kind: path }
+  const group = typeof path === 'string' ? GROUP_PATH.exec(path) : null
+  if (group) return { kind: GROUP_KEYS[(group[2] ?? '') as keyof typeof GROUP_KEYS], group: Number(group[1]) }
   const match = typeof path === 'string' ? TYPE_PATH.exec(path) : null
   if (!match) return { kind: 'file' }
   const type = Number(match[1])
   const rest = match[2]
   const kind = TYPE_KEYS[rest]
-  if (kind === 'typeEntry' || kind === 'name' || kind === 'created' || kind === 'counts' || kind === 'history')
+  if (
+    kind === 'typeEntry' ||
+    kind === 'name' ||
+    kind === 'created' ||
+    kind === 'counts' ||
+    kind === 'history' ||
+    kind === 'group' ||
+    kind === 'notes'
+  )
     return { kind, type }
   // A count's key is whatever the file wrote there (an unknown stage may hold dots).
   if (rest.startsWith('.counts.')) return { kind: 'count', type, stage: rest.slice('.counts.'.length) }
@@ -82,7 +101,8 @@ function typeReference(place: { type: number }, typeName: unknown, t: Translate,
 
 export function describePlace(place: ImportPlace, typeName: unknown, t: Translate, locale: string): string {
   if (place.kind === 'file' || place.kind === 'format') return t('importPlace.file')
-  if (place.kind === 'version' || place.kind === 'types') return t(`importPlace.${place.kind}`)
+  if (place.kind === 'version' || place.kind === 'types' || place.kind === 'groups') return t(`importPlace.${place.kind}`)
+  if ('group' in place) return t(`importPlace.${place.kind}`, { nth: ordinal(place.group + 1, locale) })
   if (place.kind === 'typeEntry') return t('importPlace.typeEntry', { nth: ordinal(place.type + 1, locale) })
   const type = typeReference(place, typeName, t, locale)
   if (place.kind === 'count') {
@@ -102,11 +122,10 @@ export function describePlace(place: ImportPlace, typeName: unknown, t: Translat
 
 function describeRule(rule: string, place: ImportPlace, t: Translate, locale: string): string {
   if (!IMPORT_RULES.includes(rule)) return t('importProblem.otherRule')
+  if (rule === 'DUPLICATE_NAME' && place.kind === 'groupName') return t('importProblem.duplicateGroup')
   const minimum = place.kind === 'field' && place.field === 'qty' ? 1 : 0
-  return t(`importRules.${rule}`, {
-    min: formatCount(minimum, locale),
-    max: formatCount(rule === 'NAME_TOO_LONG' ? MAX_NAME_LENGTH : MAX_COUNT, locale),
-  })
+  const maximum = rule === 'NAME_TOO_LONG' ? MAX_NAME_LENGTH : rule === 'NOTES_TOO_LONG' ? MAX_NOTES_LENGTH : MAX_COUNT
+  return t(`importRules.${rule}`, { min: formatCount(minimum, locale), max: formatCount(maximum, locale) })
 }
 
 /** The sentence for ERR_IMPORT_INVALID or ERR_IMPORT_LIMIT. */

@@ -59,8 +59,20 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   })
 }
 
-export function makeType(id: number, name: string, counts: Partial<Record<string, number>> = {}) {
+/** A type as the list gives it. */
+export function makeType(id: number, name: string, counts: Partial<Record<string, number>> = {}, groupId: number | null = null) {
   const full = { IN_BOX: 0, BUILDING: 0, PRIMING: 0, PAINTING: 0, DONE: 0, ...counts }
   const total = Object.values(full).reduce((a, b) => a + b, 0)
-  return { id, name, counts: full, total, created_at: '2026-11-01T09:00:00Z' }
+  return { id, name, group_id: groupId, counts: full, total, created_at: '2026-11-01T09:00:00Z', has_notes: false }
+}
+
+/** A type as a single-type answer gives it: with its notes. */
+export function makeDetail(id: number, name: string, counts: Partial<Record<string, number>> = {}, notes = '', groupId: number | null = null) {
+  const { has_notes: _hasNotes, ...type } = makeType(id, name, counts, groupId)
+  return { ...type, notes }
+}
+
+export function makeGroup(id: number, name: string) {
+  const counts = { IN_BOX: 0, BUILDING: 0, PRIMING: 0, PAINTING: 0, DONE: 0 }
+  return { id, name, created_at: '2026-11-01T09:00:00Z', types: 0, counts, total: 0 }
 }

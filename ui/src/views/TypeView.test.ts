@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { resetTypesStore } from '../composables/useTypes'
-import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
+import { installFakeServer, makeDetail, type FakeServer } from '../test/fakeServer'
 import { mountWithI18n } from '../test/mountWithI18n'
 import TypeView from './TypeView.vue'
 
@@ -13,7 +13,7 @@ beforeEach(() => {
 
 describe('TypeView', () => {
   it('says the type is gone, with focus on it, when it was deleted in another window', async () => {
-    server.on('GET', '/api/v1/types/5', () => ({ body: makeType(5, 'Orks', { IN_BOX: 2 }) }))
+    server.on('GET', '/api/v1/types/5', () => ({ body: makeDetail(5, 'Orks', { IN_BOX: 2 }) }))
     server.on('GET', '/api/v1/types/5/history', () => ({ body: { groups: [] } }))
     const { wrapper } = mountWithI18n(TypeView, { props: { id: '5' }, attachTo: document.body })
     await flushPromises()
