@@ -160,6 +160,41 @@ def test_main_flow_with_the_keyboard_alone(
     expect(page).to_have_title(f"Necron Warriors — {app}")
     expect(rename).to_be_focused()
 
+    # Its army or project: Tab to the choice, End picks "New…", Tab to its name, type, Enter
+    # saves; the focus stays in the form.
+    group_form = page.get_by_test_id("type-group-form")
+    group = group_form.get_by_role("combobox", name=say(lang, "groups.label"), exact=True)
+    tab_to(page, group)
+    page.keyboard.press("End")
+    expect(group).to_have_value("new")
+    page.keyboard.press("Tab")
+    new_group = group_form.get_by_role("textbox", name=say(lang, "groups.newName"), exact=True)
+    expect(new_group).to_be_focused()
+    page.keyboard.type("Szarekhan Dynasty")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("type-group-name")).to_contain_text("Szarekhan Dynasty")
+    expect(page.get_by_test_id("toast").last).to_contain_text(
+        say(lang, "groups.assigned", name="Necron Warriors", group="Szarekhan Dynasty")
+    )
+    expect(group).to_have_accessible_name(say(lang, "groups.label"))
+
+    # Notes: Tab to the text, type a recipe on two lines (Enter is a line break there), Tab to
+    # "Save notes", Enter; the focus stays on the button.
+    notes = page.get_by_role("textbox", name=say(lang, "notes.label"), exact=True)
+    tab_to(page, notes)
+    page.keyboard.type("Leadbelcher")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Nuln Oil")
+    expect(notes).to_have_value("Leadbelcher\nNuln Oil")
+    expect(page.get_by_test_id("notes-state")).to_have_text(say(lang, "notes.unsaved"))
+    save_notes = page.get_by_role("button", name=say(lang, "notes.save"), exact=True)
+    page.keyboard.press("Tab")
+    expect(save_notes).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("notes-state")).to_have_text("")
+    expect(page.get_by_test_id("toast").last).to_contain_text(say(lang, "notes.saved"))
+    expect(save_notes).to_be_focused()
+
     # Export: back to the header with Shift+Tab; Enter downloads; the focus stays on Export.
     export = page.get_by_role("button", name=say(lang, "header.export"), exact=True)
     tab_to(page, export, back=True)
