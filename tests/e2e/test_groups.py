@@ -5,6 +5,7 @@ read back with Python's csv module."""
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -250,3 +251,44 @@ def test_the_spreadsheet_downloaded_and_read_back(
     assert by_name["Ёлки"][:8] == ["Ёлки", "", "0", "2", "0", "0", "0", "2"]
     # Every text cell is quoted, its quotes doubled (RFC 4180); numbers are not.
     assert b'"Necrons ""Szarekhan""",10,0,0,0,5,15,' in raw
+
+
+def test_the_import_and_restore_previews_say_how_many_groups_a_file_brings(
+    ui: Page, api: httpx.Client, lang: str
+) -> None:
+    create_group(api, "Necrons")
+    create_type(api, "Orks", IN_BOX=1)
+    file = {
+        "format": "miniatures-tracker",
+        "version": 3,
+        "groups": [{"name": "NECRONS"}, {"name": "Kill Team"}, {"name": "Commissions"}],
+        "types": [{"name": "Kommandos", "group": "Kill Team", "counts": {"IN_BOX": 5}}],
+    }
+    ui.reload()
+    ui.get_by_test_id("import-button").click()
+    dialog = ui.get_by_test_id("import-dialog")
+    body = json.dumps(file).encode()
+    ui.get_by_test_id("import-file").set_input_files(
+        files=[{"name": "groups.json", "mimeType": "application/json", "buffer": body}]
+    )
+    # A merge makes the two it does not have; a replace all three.
+    merge = dialog.get_by_test_id("import-summary-merge")
+    expect(merge.get_by_test_id("summary-groups")).to_have_text("2")
+    dialog.get_by_test_id("import-mode-replace").check()
+    replace = dialog.get_by_test_id("import-summary-replace")
+    expect(replace.get_by_test_id("summary-groups")).to_have_text("3")
+    dialog.get_by_test_id("import-mode-merge").check()
+    dialog.get_by_test_id("import-next").click()
+    dialog.get_by_test_id("import-confirm").click()
+    expect(dialog.get_by_test_id("result-groups")).to_have_text("2")
+    dialog.get_by_test_id("import-close").click()
+    expect(ui.get_by_test_id("group-filter").locator("option")).to_have_count(5)
+
+    # A copy of it, restored: its preview counts the groups it holds.
+    assert api.post("/backups").status_code == 201
+    ui.get_by_test_id("backups-button").click()
+    backups = ui.get_by_test_id("backups-dialog")
+    backups.get_by_test_id("backup-restore").first.click()
+    expect(backups.get_by_test_id("restore-copy")).to_contain_text(
+        {"en": "3 armies / projects", "ru": "3 армии / проекта"}[lang]
+    )
