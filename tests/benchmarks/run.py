@@ -3,7 +3,8 @@ set loaded through the real import, then every measurement from an HTTP client o
 
 Run: `.venv/bin/python -m tests.benchmarks` (about two minutes); `--data v1` loads the data set
 of commit 142340c instead (version 1: no ids, nothing undone), to compare with that commit on
-the same data.
+the same data; `--data v2` the same types with no groups and no notes, as code before groups
+reads it.
 """
 
 import argparse
@@ -59,7 +60,7 @@ def ms(samples: list[float], p: int) -> float:
 
 class Bench:
     def __init__(
-        self, cluster: Cluster, database_url: str, data_dir: Path, version: int = 2
+        self, cluster: Cluster, database_url: str, data_dir: Path, version: int = 3
     ) -> None:
         self.cluster = cluster
         self.database_url = database_url
@@ -68,6 +69,7 @@ class Bench:
         self.metrics: list[Metric] = []
         self.type_ids: list[int] = []
         self.big_id = 0
+        self.group_ids: list[int] = []
         self.version = version
         self.backup = backup_bytes(version)
         if version == 1 and hashlib.sha256(self.backup).hexdigest() != V1_SHA256:
@@ -98,7 +100,7 @@ class Bench:
     def empty_database(self) -> None:
         with psycopg.connect(self.libpq_url, autocommit=True) as conn:
             conn.execute(
-                "TRUNCATE miniature_types, stage_counts, history_events RESTART IDENTITY CASCADE"
+                "TRUNCATE groups, miniature_types, stage_counts, history_events RESTART IDENTITY CASCADE"
             )
 
     def import_seed(self, client: httpx.Client) -> float:
@@ -114,6 +116,8 @@ class Bench:
         types = ok(client.get(f"{API}/types")).json()
         self.big_id = next(t["id"] for t in types if t["name"] == BIG_TYPE_NAME)
         self.type_ids = [t["id"] for t in types if t["id"] != self.big_id]
+        if self.version >= 3:
+            self.group_ids = [g["id"] for g in ok(client.get(f"{API}/groups")).json()["groups"]]
 
     # --- measurements ------------------------------------------------------------------------
     def floors(self) -> list[Metric]:
@@ -190,6 +194,43 @@ class Bench:
                 note=f"p50 {ms(one, 50):.2f} ms",
                 floor=HEALTH,
             ),
+            *self.group_reads(),
+        ]
+
+    def group_reads(self) -> list[Metric]:
+        """One group's list (built each time, not from the answer cache) and the groups with
+        their totals: the data set's 1000 types are in 30 groups."""
+        if not self.group_ids:
+            return []
+        with self.client() as client:
+            wanted = [self.group_ids[n % len(self.group_ids)] for n in range(300)]
+            one = timed_each(lambda g: ok(client.get(f"{API}/types", params={"group": g})), wanted)
+            groups = timed(lambda: ok(client.get(f"{API}/groups")), 200)
+            stats = timed_each(
+                lambda g: ok(client.get(f"{API}/stats", params={"group": g})), wanted
+            )
+        return [
+            Metric(
+                "GET /types?group= p95 (one of 30 groups)",
+                ms(one, 95),
+                "ms",
+                note=f"p50 {ms(one, 50):.2f} ms; about 34 types each",
+                floor=HEALTH,
+            ),
+            Metric(
+                "GET /groups p95 (30 groups, their totals)",
+                ms(groups, 95),
+                "ms",
+                note=f"p50 {ms(groups, 50):.2f} ms",
+                floor=HEALTH,
+            ),
+            Metric(
+                "GET /stats?group= p95",
+                ms(stats, 95),
+                "ms",
+                note=f"p50 {ms(stats, 50):.2f} ms",
+                floor=HEALTH,
+            ),
         ]
 
     def move_body(self) -> bytes:
@@ -238,7 +279,7 @@ class Bench:
                 "ms",
                 goal=30,
                 note=f"p50 {ms(samples, 50):.1f} ms, {len(groups)} groups"
-                + ("; 1,000 of the events undone (11,000 in the log)" if self.version == 2 else ""),
+                + ("; 1,000 of the events undone (11,000 in the log)" if self.version >= 2 else ""),
                 floor=HEALTH,
             )
         ]
@@ -339,11 +380,11 @@ class Bench:
                 goal=1,
                 note=f"mode=replace, median of 3: {', '.join(f'{r:.2f}' for r in runs)} s; "
                 f"{len(self.backup) / 1e6:.1f} MB, "
-                + (
-                    "version 2 with ids and 1,000 undo links"
-                    if self.version == 2
-                    else "version 1 (no ids, no undo)"
-                ),
+                + {
+                    3: "version 3 with ids, 1,000 undo links, 30 groups and 334 recipes",
+                    2: "version 2 with ids and 1,000 undo links",
+                    1: "version 1 (no ids, no undo)",
+                }[self.version],
                 floor=HEALTH,
             )
         ]
@@ -457,7 +498,7 @@ def machine(database_url: str) -> dict[str, str | int]:
     }
 
 
-DATA_SETS = {"v2": 2, "v1": 1}
+DATA_SETS = {"v3": 3, "v2": 2, "v1": 1}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -465,9 +506,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data",
         choices=DATA_SETS,
-        default="v2",
-        help="v2 (default): today's data set, with ids and 1,000 undone events; v1: the data "
-        "set of commit 142340c byte for byte (no ids, no undo), to compare with that commit",
+        default="v3",
+        help="v3 (default): today's data set, with ids, 1,000 undone events, the types in 30 "
+        "groups and every third with notes; v2: the same without groups or notes, as code "
+        "before groups reads it; v1: the data set of commit 142340c byte for byte (no ids, no "
+        "undo), to compare with that commit",
     )
     version = DATA_SETS[parser.parse_args(argv).data]
     began = time.perf_counter()
