@@ -2,7 +2,7 @@
 import { computed, ref } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { ChangedType, MiniType } from '../api/types'
-import { matchesQuery, nameKey, sortByName } from '../lib/names'
+import { matchesKey, nameKey, sortByName } from '../lib/names'
 import { nextStage, STAGES, type Counts, type Stage } from '../stages'
 
 type Status = 'idle' | 'loading' | 'ready' | 'error'
@@ -162,7 +162,10 @@ export function percentDone(done: number, total: number): number {
 
 /** Filter by the search text (by name key: ё = е, any case, invisible characters ignored) and sort in the language's alphabetical order. */
 export function visibleTypes(types: readonly MiniType[], query: string, locale: string): MiniType[] {
-  const matching = types.filter((t) => matchesQuery(nameKey(t.name), query))
+  // The query's key once, and the names' keys only when something is typed: this runs after
+  // every change, and each key is a few normalisations of garbage for the window to collect.
+  const wanted = nameKey(query)
+  const matching = wanted === '' ? types : types.filter((t) => matchesKey(nameKey(t.name), wanted))
   return sortByName(matching, locale)
 }
 
