@@ -82,45 +82,47 @@ async (moves, gapMs) => {
 """
 
 
-def kind_of(process: psutil.Process, parent_kind: str | None) -> str:
-    """The app's own process, postgres, or the web engine's renderer, zygote, GPU process, ...
-    QtWebEngine's renderers keep the zygote's command line: a zygote's child is a renderer."""
-    try:
-        command = process.cmdline()
-    except psutil.Error:
-        return "gone"
+def own_kind(process: psutil.Process) -> str:
+    """The app's own process, postgres, Chromium's browser, or the web engine's process type
+    from its command line (renderer, zygote, gpu-process, utility, ...)."""
+    command = process.cmdline()
     kinds = [a.removeprefix("--type=") for a in command if a.startswith("--type=")]
     if kinds:
-        kind = kinds[0]
-        if kind == "zygote" and parent_kind == "zygote":
-            return "renderer"
-        return "utility" if kind.startswith("utility") else kind
-    if command and Path(command[0]).name == "postgres":
+        return "utility" if kinds[0].startswith("utility") else kinds[0]
+    name = Path(command[0]).name if command else ""
+    if name == "postgres":
         return "postgres"
-    if parent_kind is None and command and Path(command[0]).name in ("chromium", "chrome"):
-        return "browser"
-    return "app"
+    return "browser" if name in ("chromium", "chrome") else "app"
 
 
 def usage_by_kind(root: int) -> tuple[dict[str, float], dict[str, float]]:
     """RSS (MB) and CPU time used so far (s) of the process tree under `root`, summed by kind;
-    postgres is left out (the server's own benchmark covers it)."""
+    postgres is left out (the server's own benchmark covers it). Qt WebEngine's renderers keep
+    the zygote's command line: a zygote's child with no children of its own is a renderer
+    (with the sandbox on, a zygote starts another, whose children are the renderers)."""
     rss: dict[str, float] = {}
     cpu: dict[str, float] = {}
     kinds: dict[int, str] = {}
+    parents: dict[int, int] = {}
     try:
         top = psutil.Process(root)
-        processes = [top, *top.children(recursive=True)]  # parents come before children
+        processes = [top, *top.children(recursive=True)]
+        for process in processes:
+            kinds[process.pid] = own_kind(process)
+            parents[process.pid] = process.ppid()
     except psutil.Error:
-        return rss, cpu
+        return rss, cpu  # the window closed meanwhile
+    with_children = set(parents.values())
     for process in processes:
+        kind = kinds[process.pid]
+        if kind == "postgres":
+            continue
+        if kind == "zygote" and kinds.get(parents[process.pid]) == "zygote":
+            kind = "zygote" if process.pid in with_children else "renderer"
         with contextlib.suppress(psutil.Error):
-            kind = kind_of(process, kinds.get(process.ppid()))
-            kinds[process.pid] = kind
-            if kind not in ("postgres", "gone"):
-                rss[kind] = rss.get(kind, 0.0) + process.memory_info().rss / MB
-                times = process.cpu_times()
-                cpu[kind] = cpu.get(kind, 0.0) + times.user + times.system
+            rss[kind] = rss.get(kind, 0.0) + process.memory_info().rss / MB
+            times = process.cpu_times()
+            cpu[kind] = cpu.get(kind, 0.0) + times.user + times.system
     return rss, cpu
 
 
