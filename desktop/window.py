@@ -106,9 +106,10 @@ def _qt_messages_to_log() -> None:
 # collection is a full one when the heap reaches its limit, which starts at 512 MB; every render
 # of the page adds to the heap until then, and the memory stays with the renderer afterwards (a
 # long session of quick moves: +740 MB). Started at 16 MB, the limit is reached within seconds of
-# work; from the first collection on, V8 sizes it from what survives, so a collection comes every
-# few MB of garbage, each a pause of about 10 to 30 ms for this page. No cap: a page that needs
-# more memory gets it. Measured by tests/benchmarks/window_memory.py.
+# work; from the first collection on, V8 sizes it from what survives, so here a collection comes
+# about every 10 MB of garbage (20 quick moves), a pause of 10 to 50 ms. No cap: a page that
+# needs more memory gets it. A --js-flags given in QTWEBENGINE_CHROMIUM_FLAGS replaces this one.
+# Measured by tests/benchmarks/window_memory.py.
 V8_FLAGS = "--js-flags=--initial-old-space-size=16"
 
 

@@ -131,8 +131,8 @@ def test_the_page_gives_its_garbage_back_while_the_user_works(
         js_heap, dom_heap = page.heaps()
         shown = page.evaluate("document.querySelector('[data-testid=count-BUILDING]').textContent")
     assert (len(took), shown) == (200, "200")
-    # Without collections the heaps hold about 120 MB here; collected, under 30 MB.
-    assert js_heap + dom_heap < 64, f"JS heap {js_heap:.0f} MB, DOM heap {dom_heap:.0f} MB"
+    # Never collected, the heaps hold about 95 MB here; collected as they fill, at most 25 MB.
+    assert js_heap + dom_heap < 48, f"JS heap {js_heap:.0f} MB, DOM heap {dom_heap:.0f} MB"
     assert window.terminate(timeout=30) == 0
 
 
