@@ -45,7 +45,7 @@ from tests.devtools import MB, QUICK_MOVE_SHOWN, QUICK_MOVES, DevTools, devtools
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = ROOT / "launcher.py"
 TYPES = 201
-IN_BOX = 1000  # each type's miniatures in the box: more than the moves take
+IN_BOX = 10_000  # each type's miniatures in the box (the minimal page moves one type's)
 GAP_MS = 40
 CHROMIUM = "/usr/bin/chromium"
 
@@ -364,6 +364,8 @@ def main() -> None:
     parser.add_argument("--no-chromium", action="store_true", help="skip the Chromium run")
     parser.add_argument("--chromium-flags", help="the window's QTWEBENGINE_CHROMIUM_FLAGS")
     args = parser.parse_args()
+    if args.moves > IN_BOX:
+        parser.error(f"--moves: at most {IN_BOX} (the miniatures in one type's box)")
     print(f"{args.moves} quick moves, {GAP_MS} ms apart, on {TYPES} types; page: {args.page}")
     lines = run_bundle(args) if args.bundle else run_source(args)
     print("\n".join(lines))
