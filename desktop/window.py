@@ -97,9 +97,27 @@ def _qt_messages_to_log() -> None:
         qt_log.log(logging.ERROR if serious else logging.INFO, "%s", message)
 
     QtCore.qInstallMessageHandler(handle)
+    _chromium_flag_unless_given("--log-level=3")
+
+
+# Qt WebEngine's V8 is built with a single generation and no write barriers (`--js-flags=--help`
+# shows --single-generation and --disable-write-barriers on): it has no young generation, where
+# Chromium's V8 sweeps short-lived garbage away every few MB, and no incremental marking. Its only
+# collection is a full one when the heap reaches its limit, which starts at 512 MB; every render
+# of the page adds to the heap until then, and the memory stays with the renderer afterwards (a
+# long session of quick moves: +740 MB). Started at 16 MB, the limit is reached within seconds of
+# work; from the first collection on, V8 sizes it from what survives, so here a collection comes
+# about every 10 MB of garbage (20 quick moves), a pause of 10 to 50 ms. No cap: a page that
+# needs more memory gets it. A --js-flags given in QTWEBENGINE_CHROMIUM_FLAGS replaces this one.
+# Measured by tests/benchmarks/window_memory.py.
+V8_FLAGS = "--js-flags=--initial-old-space-size=16"
+
+
+def _chromium_flag_unless_given(flag: str) -> None:
+    """Adds `flag` to Qt WebEngine's Chromium flags unless the environment gives its name."""
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--log-level" not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --log-level=3".strip()
+    if flag.split("=", 1)[0] not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} {flag}".strip()
 
 
 def bring_to_front(window: Any) -> None:
@@ -131,6 +149,7 @@ def run_window(
 
     if sys.platform.startswith("linux"):
         _qt_messages_to_log()
+        _chromium_flag_unless_given(V8_FLAGS)
         # Chromium's sandbox refuses to run as root, and cannot start where user namespaces
         # are kept from unconfined programs: without this the page stays blank. The window
         # shows only the app's own pages.
