@@ -118,12 +118,14 @@ def run_window(
     choose_file: ChooseFile | None = None,
     on_shown: OnShown | None = None,
     *,
-    title: str = TITLE,
+    title_suffix: str = "",
     storage_dir: Path | None = None,
 ) -> None:
     """Shows the app until the window is closed or a stop is requested.
 
-    `storage_dir` holds the page's saved preferences (default: under `data_dir`).
+    The title is the app's name, in the UI's language once the page says it, then
+    `title_suffix` (e.g. " — 127.0.0.1:8000"). `storage_dir` holds the page's saved
+    preferences (default: under `data_dir`).
 
     Raises webview's error when no GUI backend starts after all.
     """
@@ -141,10 +143,11 @@ def run_window(
     dialogs = NativeDialogs(DialogFolder(data_dir / SETTINGS_NAME))
     bridge = DesktopBridge(url, choose_file or dialogs.choose)
     window = webview.create_window(
-        title, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
+        TITLE + title_suffix, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
     )
     if window is None:
         raise RuntimeError("pywebview did not create the window")
+    bridge.on_title(lambda name: window.set_title(name + title_suffix))
     dialogs.window = window
     stop.on_stop(window.destroy)
     if focus is not None:
