@@ -122,7 +122,13 @@ def open_window(
     if problem is None:
         try:
             run_window(
-                url, data_dir, stop, focus, *_probe_hooks(), title_suffix=title_suffix, storage_dir=storage_dir
+                url,
+                data_dir,
+                stop,
+                focus,
+                *_probe_hooks(),
+                title_suffix=title_suffix,
+                storage_dir=storage_dir,
             )
             return True
         except Exception as error:  # any GUI backend failure: the browser still works

@@ -59,13 +59,11 @@ def write_atomically(target: Path, data: bytes) -> None:
 class DesktopBridge:
     """Exposed to the page as js_api: only the public methods are reachable from JavaScript."""
 
-    def __init__(self, base_url: str, choose_file: ChooseFile) -> None:
+    def __init__(
+        self, base_url: str, choose_file: ChooseFile, set_title: SetTitle | None = None
+    ) -> None:
         self._base_url = base_url.rstrip("/")
         self._choose_file = choose_file
-        self._set_title: SetTitle | None = None
-
-    def on_title(self, set_title: SetTitle) -> None:
-        """Who sets the window's title (the window is made after its bridge)."""
         self._set_title = set_title
 
     def set_window_title(self, name: object) -> Answer:

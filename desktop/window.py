@@ -141,13 +141,17 @@ def run_window(
             log.info("Qt WebEngine's sandbox is off: %s", why)
             os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     dialogs = NativeDialogs(DialogFolder(data_dir / SETTINGS_NAME))
-    bridge = DesktopBridge(url, choose_file or dialogs.choose)
+
+    def set_title(name: str) -> None:  # the page names the app in its language once it runs
+        if window is not None:
+            window.set_title(name + title_suffix)
+
+    bridge = DesktopBridge(url, choose_file or dialogs.choose, set_title)
     window = webview.create_window(
         TITLE + title_suffix, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
     )
     if window is None:
         raise RuntimeError("pywebview did not create the window")
-    bridge.on_title(lambda name: window.set_title(name + title_suffix))
     dialogs.window = window
     stop.on_stop(window.destroy)
     if focus is not None:
