@@ -136,12 +136,14 @@ def run_window(
     choose_file: ChooseFile | None = None,
     on_shown: OnShown | None = None,
     *,
-    title: str = TITLE,
+    title_suffix: str = "",
     storage_dir: Path | None = None,
 ) -> None:
     """Shows the app until the window is closed or a stop is requested.
 
-    `storage_dir` holds the page's saved preferences (default: under `data_dir`).
+    The title is the app's name, in the UI's language once the page says it, then
+    `title_suffix` (e.g. " — 127.0.0.1:8000"). `storage_dir` holds the page's saved
+    preferences (default: under `data_dir`).
 
     Raises webview's error when no GUI backend starts after all.
     """
@@ -158,9 +160,14 @@ def run_window(
             log.info("Qt WebEngine's sandbox is off: %s", why)
             os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     dialogs = NativeDialogs(DialogFolder(data_dir / SETTINGS_NAME))
-    bridge = DesktopBridge(url, choose_file or dialogs.choose)
+
+    def set_title(name: str) -> None:  # the page names the app in its language once it runs
+        if window is not None:
+            window.set_title(name + title_suffix)
+
+    bridge = DesktopBridge(url, choose_file or dialogs.choose, set_title)
     window = webview.create_window(
-        title, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
+        TITLE + title_suffix, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
     )
     if window is None:
         raise RuntimeError("pywebview did not create the window")

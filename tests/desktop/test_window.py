@@ -140,7 +140,7 @@ def test_first_start_in_russian_without_that_locale_installed(
     start_launcher, launcher_env: dict[str, str], launch_dir: Path, display: str, tmp_path: Path
 ) -> None:
     """LANG names a locale the system has not generated: the database is still created (in
-    its fixed locale), and the window still follows the user's language."""
+    its fixed locale), and the window still follows the user's language, its title too."""
     probe = {
         "wait_for_text": "Трекер миниатюр",
         "result": str(tmp_path / "result.json"),
@@ -154,6 +154,7 @@ def test_first_start_in_russian_without_that_locale_installed(
     result = json.loads((tmp_path / "result.json").read_text())
     assert result.get("error") is None
     assert result["text_shown"], result["page_text"]
+    assert wait_until(lambda: '"Трекер миниатюр"' in window_titles(display), timeout=30)
     (tmp_path / "close").touch()
     assert window.process.wait(30) == 0
     assert postgres_pids(launch_dir / "pgdata") == []

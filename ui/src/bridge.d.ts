@@ -10,6 +10,8 @@ export type OpenBackupResult = { name: string; text: string } | { text: null } |
 export interface DesktopBridge {
   save_backup(): Promise<SaveBackupResult>
   open_backup(): Promise<OpenBackupResult>
+  /** Absent from a window of an older version (connected to this server). */
+  set_window_title?(name: string): Promise<{ title: string } | BridgeFailure>
 }
 
 declare global {
