@@ -35,6 +35,11 @@ def built_ui(log: Path) -> Path:
 
 class BuildPyWithResources(build_py):
     def run(self) -> None:
+        if not getattr(self, "editable_mode", False):
+            # The packages exactly as the sources are now: setuptools copies into build/lib
+            # over an earlier build, which would keep a module since moved or deleted.
+            for package in ("backend", "desktop"):
+                shutil.rmtree(Path(self.build_lib, package), ignore_errors=True)
         super().run()
         if getattr(self, "editable_mode", False):
             return  # an editable install serves them from the source tree instead
@@ -42,7 +47,6 @@ class BuildPyWithResources(build_py):
             if not (ROOT / needed).exists():
                 raise SetupError(f"the wheel needs {needed}, which is missing from the sources")
         target = Path(self.build_lib, "backend", "_resources")
-        shutil.rmtree(target, ignore_errors=True)  # nothing stale from an earlier build
         skip = shutil.ignore_patterns("__pycache__", "*.pyc")
         log = Path(self.get_finalized_command("build").build_temp, "ui-build.log")
         shutil.copytree(built_ui(log), target / "ui")

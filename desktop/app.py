@@ -114,7 +114,7 @@ def open_window(
     stop: StopRequest,
     focus: FocusListener | None,
     *,
-    title: str = NAME,
+    title_suffix: str = "",
     storage_dir: Path | None = None,
 ) -> bool:
     """The native window until it closes; False when none could open and the browser got the URL."""
@@ -124,7 +124,13 @@ def open_window(
     if problem is None:
         try:
             run_window(
-                url, data_dir, stop, focus, *_probe_hooks(), title=title, storage_dir=storage_dir
+                url,
+                data_dir,
+                stop,
+                focus,
+                *_probe_hooks(),
+                title_suffix=title_suffix,
+                storage_dir=storage_dir,
             )
             return True
         except Exception as error:  # any GUI backend failure: the browser still works
@@ -176,7 +182,7 @@ def connect(target: str, args: argparse.Namespace, data_dir: Path) -> int:
                     data_dir,
                     stop,
                     focus,
-                    title=f"{NAME} — {server_label(url)}",
+                    title_suffix=f" — {server_label(url)}",
                     storage_dir=folder,
                 )
         finally:

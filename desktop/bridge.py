@@ -1,11 +1,12 @@
 """What the page may ask of the window (`window.pywebview.api`): native file dialogs for
-backups and for the spreadsheet export.
+backups and for the spreadsheet export, and the window's title in the UI's language.
 
 Each answer is a JSON object, as agreed with the UI:
 save_backup() -> {"path": str | None} or {"code", "params"};
 open_backup() -> {"name", "text"}, {"text": None} or {"code", "params"};
 save_csv(name, text) -> {"path": str | None} or {"code", "params"}: the page writes the
-spreadsheet (its headers are in the user's language), the window only saves it.
+spreadsheet (its headers are in the user's language), the window only saves it;
+set_window_title(name) -> {"title": str} or {"code", "params"}.
 """
 
 import json
@@ -29,7 +30,10 @@ log = logging.getLogger(__name__)
 DialogKind = Literal["save", "open", "save-csv"]
 # (kind, suggested file name) -> the chosen path, or None when the user cancelled.
 ChooseFile = Callable[[DialogKind, str], Path | None]
+# The app's name in the UI's language -> the window's title is set from it.
+SetTitle = Callable[[str], None]
 Answer = dict[str, Any]
+MAX_TITLE_LENGTH = 200  # the app's name in any language is far shorter
 
 
 def _error(code: str, **params: object) -> Answer:
@@ -49,9 +53,24 @@ def attachment_name(headers: Message) -> str:
 class DesktopBridge:
     """Exposed to the page as js_api: only the public methods are reachable from JavaScript."""
 
-    def __init__(self, base_url: str, choose_file: ChooseFile) -> None:
+    def __init__(
+        self, base_url: str, choose_file: ChooseFile, set_title: SetTitle | None = None
+    ) -> None:
         self._base_url = base_url.rstrip("/")
         self._choose_file = choose_file
+        self._set_title = set_title
+
+    def set_window_title(self, name: object) -> Answer:
+        """The app's name as the UI now says it ("Miniaturen-Tracker"): the window's title
+        follows the language the user chose in the page."""
+        if not isinstance(name, str):
+            return _error("ERR_VALIDATION", fields=["name"])
+        title = " ".join(name.split())  # no line breaks or control spacing in a title bar
+        if not title or len(title) > MAX_TITLE_LENGTH:
+            return _error("ERR_VALIDATION", fields=["name"])
+        if self._set_title is not None:
+            self._set_title(title)
+        return {"title": title}
 
     def save_backup(self) -> Answer:
         try:

@@ -97,9 +97,27 @@ def _qt_messages_to_log() -> None:
         qt_log.log(logging.ERROR if serious else logging.INFO, "%s", message)
 
     QtCore.qInstallMessageHandler(handle)
+    _chromium_flag_unless_given("--log-level=3")
+
+
+# Qt WebEngine's V8 is built with a single generation and no write barriers (`--js-flags=--help`
+# shows --single-generation and --disable-write-barriers on): it has no young generation, where
+# Chromium's V8 sweeps short-lived garbage away every few MB, and no incremental marking. Its only
+# collection is a full one when the heap reaches its limit, which starts at 512 MB; every render
+# of the page adds to the heap until then, and the memory stays with the renderer afterwards (a
+# long session of quick moves: +740 MB). Started at 16 MB, the limit is reached within seconds of
+# work; from the first collection on, V8 sizes it from what survives, so here a collection comes
+# about every 10 MB of garbage (20 quick moves), a pause of 10 to 50 ms. No cap: a page that
+# needs more memory gets it. A --js-flags given in QTWEBENGINE_CHROMIUM_FLAGS replaces this one.
+# Measured by tests/benchmarks/window_memory.py.
+V8_FLAGS = "--js-flags=--initial-old-space-size=16"
+
+
+def _chromium_flag_unless_given(flag: str) -> None:
+    """Adds `flag` to Qt WebEngine's Chromium flags unless the environment gives its name."""
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--log-level" not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --log-level=3".strip()
+    if flag.split("=", 1)[0] not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} {flag}".strip()
 
 
 def bring_to_front(window: Any) -> None:
@@ -118,12 +136,14 @@ def run_window(
     choose_file: ChooseFile | None = None,
     on_shown: OnShown | None = None,
     *,
-    title: str = TITLE,
+    title_suffix: str = "",
     storage_dir: Path | None = None,
 ) -> None:
     """Shows the app until the window is closed or a stop is requested.
 
-    `storage_dir` holds the page's saved preferences (default: under `data_dir`).
+    The title is the app's name, in the UI's language once the page says it, then
+    `title_suffix` (e.g. " — 127.0.0.1:8000"). `storage_dir` holds the page's saved
+    preferences (default: under `data_dir`).
 
     Raises webview's error when no GUI backend starts after all.
     """
@@ -131,6 +151,7 @@ def run_window(
 
     if sys.platform.startswith("linux"):
         _qt_messages_to_log()
+        _chromium_flag_unless_given(V8_FLAGS)
         # Chromium's sandbox refuses to run as root, and cannot start where user namespaces
         # are kept from unconfined programs: without this the page stays blank. The window
         # shows only the app's own pages.
@@ -139,9 +160,14 @@ def run_window(
             log.info("Qt WebEngine's sandbox is off: %s", why)
             os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     dialogs = NativeDialogs(DialogFolder(data_dir / SETTINGS_NAME))
-    bridge = DesktopBridge(url, choose_file or dialogs.choose)
+
+    def set_title(name: str) -> None:  # the page names the app in its language once it runs
+        if window is not None:
+            window.set_title(name + title_suffix)
+
+    bridge = DesktopBridge(url, choose_file or dialogs.choose, set_title)
     window = webview.create_window(
-        title, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
+        TITLE + title_suffix, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
     )
     if window is None:
         raise RuntimeError("pywebview did not create the window")

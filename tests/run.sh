@@ -13,7 +13,7 @@ say() { printf '\n==> %s\n' "$*"; }
 APT_PACKAGES=(chromium xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0
   libxcb-xinerama0 libegl1 libgl1 libnss3 libasound2 libxkbfile1 libxcomposite1 libxdamage1
-  libxrandr2 libxtst6 x11-utils imagemagick xdotool docker.io debootstrap)
+  libxrandr2 libxtst6 x11-utils imagemagick xdotool docker.io debootstrap faketime)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -51,6 +51,14 @@ say "Python types (mypy)"
 
 say "UI type check and unit tests"
 (cd ui && npm run --silent typecheck && npm run --silent test)
+
+# A test never reads the real clock: the unit tests again with the clock set far away (a new
+# year's eve about to pass, a leap day, a DST change) and in far time zones.
+for clock in "2027-12-31 23:59:30|America/New_York" "2028-02-29 23:30:00|Pacific/Kiritimati" \
+  "2027-03-28 01:59:50|Europe/Berlin"; do
+  say "UI unit tests with the clock at ${clock%|*} in ${clock#*|}"
+  (cd ui && TZ="${clock#*|}" faketime -f "@${clock%|*}" npm run --silent test -- --silent)
+done
 
 say "pytest: backend, desktop, docker, security, resilience, fuzzing, browser end-to-end"
 export QTWEBENGINE_DISABLE_SANDBOX=1

@@ -100,7 +100,8 @@ class Bench:
     def empty_database(self) -> None:
         with psycopg.connect(self.libpq_url, autocommit=True) as conn:
             conn.execute(
-                "TRUNCATE groups, miniature_types, stage_counts, history_events RESTART IDENTITY CASCADE"
+                "TRUNCATE groups, miniature_types, stage_counts, history_events"
+                " RESTART IDENTITY CASCADE"
             )
 
     def import_seed(self, client: httpx.Client) -> float:

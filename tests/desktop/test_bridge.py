@@ -179,7 +179,26 @@ def test_save_csv_cancelled_or_failing_writes_nothing(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-def test_only_the_file_calls_are_exposed_to_the_page() -> None:
-    bridge = DesktopBridge("http://unused", Dialog(None))
+def test_only_the_file_calls_and_the_title_are_exposed_to_the_page() -> None:
+    bridge = DesktopBridge("http://unused", Dialog(None), lambda name: None)
     public = [name for name in dir(bridge) if not name.startswith("_")]
-    assert public == ["open_backup", "save_backup", "save_csv"]
+    assert public == ["open_backup", "save_backup", "save_csv", "set_window_title"]
+
+
+def test_the_window_title_follows_the_name_the_page_gives() -> None:
+    titles: list[str] = []
+    bridge = DesktopBridge("http://127.0.0.1:1", Dialog(None), titles.append)
+    assert bridge.set_window_title("Miniaturen-Tracker") == {"title": "Miniaturen-Tracker"}
+    assert bridge.set_window_title("  Suivi de\nfigurines ") == {"title": "Suivi de figurines"}
+    assert titles == ["Miniaturen-Tracker", "Suivi de figurines"]
+
+
+@pytest.mark.parametrize("name", [None, 42, "", " \n ", "x" * 201])
+def test_a_title_that_is_no_name_is_refused(name: object) -> None:
+    titles: list[str] = []
+    bridge = DesktopBridge("http://127.0.0.1:1", Dialog(None), titles.append)
+    assert bridge.set_window_title(name) == {
+        "code": "ERR_VALIDATION",
+        "params": {"fields": ["name"]},
+    }
+    assert titles == []

@@ -2,50 +2,20 @@
 language: after every step the test checks where the focus is (the focused element's role and
 accessible name) and what the user sees. No mouse, and no focus set by the test."""
 
-import json
 import re
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import FileChooser, Locator, Page, expect
+from playwright.sync_api import FileChooser, Page, expect
 
-from backend.settings import REPO_ROOT
-from tests.e2e.conftest import wait_until
-
-MESSAGES = {
-    lang: json.loads((REPO_ROOT / "ui" / "src" / "i18n" / f"{lang}.json").read_text("utf-8"))
-    for lang in ("en", "ru")
-}
-
-
-def say(lang: str, key: str, **params: object) -> str:
-    """The UI's message `key` in `lang`, with its {placeholders} filled (no plural forms)."""
-    value: object = MESSAGES[lang]
-    for part in key.split("."):
-        assert isinstance(value, dict), key
-        value = value[part]
-    assert isinstance(value, str), key
-    return re.sub(r"\{(\w+)\}", lambda match: str(params[match.group(1)]), value)
-
-
-def has_focus(locator: Locator) -> bool:
-    return bool(locator.evaluate("(element) => element === document.activeElement"))
-
-
-def tab_to(page: Page, target: Locator, *, back: bool = False, limit: int = 80) -> None:
-    """Presses Tab (Shift+Tab with `back`) until `target` has the focus, as a user would."""
-    key = "Shift+Tab" if back else "Tab"
-    for _ in range(limit):
-        if target.count() == 1 and has_focus(target):
-            return
-        page.keyboard.press(key)
-    raise AssertionError(f"{key} never reached {target}")
+from tests.e2e.conftest import tab_to, wait_until
+from tests.e2e.texts import say
 
 
 def test_main_flow_with_the_keyboard_alone(
     ui: Page, api: httpx.Client, lang: str, tmp_path: Path
 ) -> None:
-    other = "ru" if lang == "en" else "en"
+    other = "de" if lang == "en" else "en"
     stage = {code: say(lang, f"stages.{code}") for code in ("IN_BOX", "BUILDING", "PRIMING")}
     page = ui
     # Listening from the start: the browser then hands every file chooser to the test.
@@ -276,15 +246,17 @@ def test_main_flow_with_the_keyboard_alone(
     expect(page.get_by_test_id("empty-state")).to_be_visible()
     expect(page).to_have_title(f"{say(lang, 'collection.title')} — {app}")
 
-    # Language switch: a half-typed name, then Shift+Tab to the other language, Enter; the page
-    # and its title follow, the focus stays on the switch, and what was typed is kept.
+    # Language menu: a half-typed name, then Shift+Tab to the menu and the first letter of the
+    # other language's own name ("Deutsch", "English"); the page and its title follow, the
+    # focus stays on the menu, and what was typed is kept.
     tab_to(page, name)
     page.keyboard.type("Orks")
-    switch = page.get_by_role("button", name=other.upper(), exact=True)
-    tab_to(page, switch, back=True)
-    page.keyboard.press("Enter")
-    expect(switch).to_have_attribute("aria-pressed", "true")
-    expect(switch).to_be_focused()
+    menu = page.get_by_role("combobox", name=say(lang, "header.language"), exact=True)
+    tab_to(page, menu, back=True)
+    page.keyboard.press("D" if other == "de" else "E")
+    menu = page.get_by_role("combobox", name=say(other, "header.language"), exact=True)
+    expect(menu).to_have_value(other)
+    expect(menu).to_be_focused()
     expect(page.get_by_role("heading", level=1)).to_have_text(say(other, "collection.title"))
     expect(page).to_have_title(f"{say(other, 'collection.title')} — {say(other, 'app.name')}")
     expect(page.locator("html")).to_have_attribute("lang", other)

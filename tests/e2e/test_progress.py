@@ -66,7 +66,7 @@ def test_thousand_types_appear_and_scroll(open_context: OpenContext, api: httpx.
     )
     print(f"1000 types: first row at {first_row_ms:.0f} ms, GET /types took {api_ms:.0f} ms")
     expect(page.get_by_test_id("totals-total")).to_have_text(
-        str(sum(n % 7 + 1 for n in range(1000)))
+        f"{sum(n % 7 + 1 for n in range(1000)):,}"  # as English writes it: 3,997
     )
     # Only the rows near the viewport exist, which is what keeps scrolling smooth.
     assert page.get_by_test_id("type-row").count() < 60
@@ -75,7 +75,7 @@ def test_thousand_types_appear_and_scroll(open_context: OpenContext, api: httpx.
     page.mouse.wheel(0, 10**6)
     expect(page.locator('[data-type-name="Kit 0999"]')).to_be_visible()
     page.get_by_test_id("search-input").fill("kit 05")
-    expect(page.get_by_test_id("search-count")).to_have_text("Showing 100 of 1000")
+    expect(page.get_by_test_id("search-count")).to_have_text("Showing 100 of 1,000")
 
 
 # The page's clock, held: "this month" is March 2027 whatever the day the test runs.

@@ -1,4 +1,27 @@
-"""The words the tests look for, in each language (mirrors ui/src/i18n/*.json)."""
+"""The words the tests look for, in each language: a few written out (mirrors
+ui/src/i18n/*.json), and any message read from the UI's own dictionaries with `say`."""
+
+import json
+import re
+
+from backend.settings import REPO_ROOT
+
+LANGUAGES = ["de", "en", "es", "fr", "it", "ru"]
+MESSAGES = {
+    lang: json.loads((REPO_ROOT / "ui" / "src" / "i18n" / f"{lang}.json").read_text("utf-8"))
+    for lang in LANGUAGES
+}
+
+
+def say(lang: str, key: str, **params: object) -> str:
+    """The UI's message `key` in `lang`, with its {placeholders} filled (no plural forms)."""
+    value: object = MESSAGES[lang]
+    for part in key.split("."):
+        assert isinstance(value, dict), key
+        value = value[part]
+    assert isinstance(value, str), key
+    return re.sub(r"\{(\w+)\}", lambda match: str(params[match.group(1)]), value)
+
 
 STAGE_NAMES: dict[str, list[str]] = {
     "en": ["In box", "Building", "Priming", "Painting", "Done"],
@@ -37,7 +60,7 @@ TEXT: dict[str, dict[str, str]] = {
         "insufficient": "осталось {n}",
         "name_taken": "Тип с таким названием уже есть.",
         "add_type": "Добавить тип",
-        "percent": "Готово {p}%",
+        "percent": "Готово {p}\u00a0%",
         "moved": "{a} → {b}",
         "added": "Куплено → {stage}",
         "double": "Если объединить один и тот же файл дважды",

@@ -10,8 +10,11 @@ export type OpenBackupResult = { name: string; text: string } | { text: null } |
 export interface DesktopBridge {
   save_backup(): Promise<SaveBackupResult>
   open_backup(): Promise<OpenBackupResult>
-  /** The spreadsheet the page made, saved where the user chooses (`name` suggested). */
-  save_csv(name: string, text: string): Promise<SaveBackupResult>
+  /** The spreadsheet the page made, saved where the user chooses (`name` suggested). Absent
+   * from a window of an older version (connected to this server). */
+  save_csv?(name: string, text: string): Promise<SaveBackupResult>
+  /** Absent from a window of an older version (connected to this server). */
+  set_window_title?(name: string): Promise<{ title: string } | BridgeFailure>
 }
 
 declare global {

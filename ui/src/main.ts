@@ -1,6 +1,6 @@
 import { createApp } from 'vue'
 import App from './App.vue'
-import { initBridge } from './composables/useBridge'
+import { followWindowTitle, initBridge } from './composables/useBridge'
 import { applyDocumentLocale, detectLocale } from './composables/useLocale'
 import { installRouteFocus } from './composables/useRouteFocus'
 import { createAppI18n } from './i18n'
@@ -11,6 +11,8 @@ const locale = detectLocale()
 applyDocumentLocale(locale)
 initBridge()
 
+const i18n = createAppI18n(locale)
+followWindowTitle(() => i18n.global.t('app.name'))
 const router = createAppRouter()
 installRouteFocus(router)
-createApp(App).use(createAppI18n(locale)).use(router).mount('#app')
+createApp(App).use(i18n).use(router).mount('#app')

@@ -66,7 +66,7 @@ describe('BackupsDialog', () => {
       `Manual · today ${clock(manual.at)} · 1 type, 1 miniature`,
       `Daily · yesterday ${clock(daily.at)} · 12 types, 340 miniatures`,
     ])
-    expect(wrapper.findAll('[data-testid="backup-entry"]')[1].text()).toContain('2.4 MB')
+    expect(wrapper.findAll('[data-testid="backup-entry"]')[1].text()).toContain('2.4 MiB')
     wrapper.unmount()
   })
 

@@ -40,7 +40,7 @@ describe('the spreadsheet', () => {
     }
     const now = new Date('2027-01-01T01:00:00+03:00')
     await expect(exportSpreadsheet(bridge, t('en'), 'en', now)).resolves.toEqual({ kind: 'saved', path: '/home/me/m.csv' })
-    const [name, text] = vi.mocked(bridge.save_csv).mock.calls[0]
+    const [name, text] = vi.mocked(bridge.save_csv!).mock.calls[0]
     expect(name).toBe('miniatures-2026-12-31.csv')
     expect(text.startsWith('\ufeff"Name","Army / project","In box"')).toBe(true)
     expect(text.endsWith('\r\n')).toBe(true)

@@ -61,7 +61,8 @@ export async function exportSpreadsheet(
 ): Promise<ExportOutcome> {
   const text = toCsv(await spreadsheetRows(t, locale))
   const name = csvFileName(now)
-  if (bridge) {
+  // (A window of an older version, connected to this server, cannot save it: downloaded.)
+  if (bridge?.save_csv) {
     const result = await bridge.save_csv(name, text)
     if (isBridgeFailure(result)) throw new ApiError(result.code, result.params ?? {})
     return result.path ? { kind: 'saved', path: result.path } : null

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
-import { initBridge, useBridge } from './useBridge'
+import { nextTick } from 'vue'
+import { createAppI18n } from '../i18n'
+import { followWindowTitle, initBridge, useBridge } from './useBridge'
 
 describe('desktop bridge detection', () => {
   it('adopts window.pywebview.api only after pywebviewready', () => {
@@ -10,5 +12,22 @@ describe('desktop bridge detection', () => {
     ;(target as { pywebview?: unknown }).pywebview = { api }
     target.dispatchEvent(new Event('pywebviewready'))
     expect(useBridge().bridge.value).toBe(api)
+  })
+})
+
+describe('the window title', () => {
+  it('names the app in the current language, once the bridge is there and after each switch', async () => {
+    const target = new EventTarget() as unknown as Window
+    initBridge(target)
+    const i18n = createAppI18n('de')
+    followWindowTitle(() => i18n.global.t('app.name'))
+    const set_window_title = vi.fn(async (name: string) => ({ title: name }))
+    ;(target as { pywebview?: unknown }).pywebview = { api: { save_backup: vi.fn(), open_backup: vi.fn(), set_window_title } }
+    target.dispatchEvent(new Event('pywebviewready'))
+    await nextTick()
+    expect(set_window_title).toHaveBeenLastCalledWith('Miniaturen-Tracker')
+    i18n.global.locale.value = 'fr'
+    await nextTick()
+    expect(set_window_title).toHaveBeenLastCalledWith('Suivi de figurines')
   })
 })

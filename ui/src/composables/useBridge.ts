@@ -1,5 +1,5 @@
-// The native dialogs of the desktop window, when the app runs inside it.
-import { shallowRef } from 'vue'
+// The native dialogs of the desktop window, when the app runs inside it, and its title.
+import { shallowRef, watchEffect } from 'vue'
 import type { BridgeFailure, DesktopBridge } from '../bridge'
 
 const bridge = shallowRef<DesktopBridge | null>(null)
@@ -15,6 +15,15 @@ export function initBridge(target: Window = window): void {
   }
   adopt() // the event may have fired before the app started
   target.addEventListener('pywebviewready', adopt)
+}
+
+/** The window's title says the app's name in the UI's language, and follows a switch. */
+export function followWindowTitle(appName: () => string): void {
+  watchEffect(() => {
+    const name = appName()
+    const api = bridge.value
+    if (typeof api?.set_window_title === 'function') void api.set_window_title(name).catch(() => undefined) // a title only
+  })
 }
 
 export function isBridgeFailure(value: object): value is BridgeFailure {

@@ -3,13 +3,10 @@ import { useI18n } from 'vue-i18n'
 import { ApiError } from '../api/client'
 import codes from '../api/error-codes.json'
 import { describeImportProblem, type Translate } from '../lib/importProblem'
-import { formatCount } from '../lib/numbers'
+import { formatCount, formatSize } from '../lib/numbers'
 
 export { IMPORT_RULES, type Translate } from '../lib/importProblem'
 export const ERROR_CODES: readonly string[] = [...codes.contract, ...codes.bridge, ...codes.client]
-
-const KIB = 1024
-const MIB = 1024 * 1024
 
 export function errorParams(error: ApiError, t: Translate, locale: string): Record<string, unknown> {
   const params: Record<string, unknown> = { ...error.params }
@@ -18,12 +15,7 @@ export function errorParams(error: ApiError, t: Translate, locale: string): Reco
     else if (typeof value === 'number') params[key] = formatCount(value, locale)
   }
   const bytes = error.params.max_bytes
-  if (typeof bytes === 'number') {
-    params.size =
-      bytes >= MIB
-        ? t('units.mib', { n: formatCount(Math.round(bytes / MIB), locale) })
-        : t('units.kib', { n: formatCount(Math.round(bytes / KIB), locale) })
-  }
+  if (typeof bytes === 'number') params.size = formatSize(bytes, locale, t)
   return params
 }
 

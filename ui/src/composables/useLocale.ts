@@ -1,4 +1,5 @@
-// The UI language: the remembered choice, else the browser's (any ru* means Russian), else English.
+// The UI language: the remembered choice, else the first of the browser's languages (the
+// system's, in the desktop window) that the app speaks ("de-AT" is German), else English.
 import { computed } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { SUPPORTED_LOCALES, type Locale } from '../i18n'
@@ -15,8 +16,11 @@ export function detectLocale(
 ): Locale {
   const saved = storage?.getItem(LOCALE_STORAGE_KEY)
   if (isLocale(saved)) return saved
-  const first = languages[0]?.toLowerCase() ?? ''
-  return first === 'ru' || first.startsWith('ru-') ? 'ru' : 'en'
+  for (const tag of languages) {
+    const language = tag.toLowerCase().split(/[-_]/)[0]
+    if (isLocale(language)) return language
+  }
+  return 'en'
 }
 
 function browserLanguages(): readonly string[] {

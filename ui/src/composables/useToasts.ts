@@ -1,6 +1,7 @@
 // Short confirmations and errors that do not belong to a form. A toast keeps its message key and
 // parameters (or the error itself) so it is translated when shown and follows a language switch.
 import { ref } from 'vue'
+import { formatCount } from '../lib/numbers'
 import { describeError, type Translate } from './useErrorText'
 
 /** A parameter that is itself a message key, e.g. a stage name: translated at render too. */
@@ -133,7 +134,7 @@ export function toastText(toast: Toast, t: Translate, locale = 'en'): string {
   if (toast.key === undefined) return describeError(toast.error, t, locale)
   const named: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(toast.params ?? {})) {
-    named[name] = typeof value === 'object' ? t(value.key) : value
+    named[name] = typeof value === 'object' ? t(value.key) : typeof value === 'number' ? formatCount(value, locale) : value
   }
   return t(toast.key, named)
 }

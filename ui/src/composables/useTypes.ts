@@ -2,7 +2,7 @@
 import { computed, ref } from 'vue'
 import { api, ApiError } from '../api/client'
 import type { ChangedType, MiniType, TypeChange, TypeDetail } from '../api/types'
-import { matchesQuery, nameKey, sortByName } from '../lib/names'
+import { matchesKey, nameKey, sortByName } from '../lib/names'
 import { nextStage, STAGES, type Counts, type Stage } from '../stages'
 
 type Status = 'idle' | 'loading' | 'ready' | 'error'
@@ -200,7 +200,11 @@ export function visibleTypes(
   locale: string,
   group: GroupFilter = 'all',
 ): MiniType[] {
-  const matching = types.filter((t) => inGroup(t, group) && matchesQuery(nameKey(t.name), query))
+  // The query's key once, and the names' keys only when something is typed: this runs after
+  // every change, and each key is a few normalisations of garbage for the window to collect.
+  const wanted = nameKey(query)
+  const inFilter = group === 'all' ? types : types.filter((t) => inGroup(t, group))
+  const matching = wanted === '' ? inFilter : inFilter.filter((t) => matchesKey(nameKey(t.name), wanted))
   return sortByName(matching, locale)
 }
 

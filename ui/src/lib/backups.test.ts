@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { copyMoment, formatSize } from './backups'
+import { copyMoment } from './backups'
 
 const now = Date.parse('2026-11-30T10:00:00Z')
 
@@ -21,14 +21,5 @@ describe('copyMoment', () => {
     expect(copyMoment('2026-11-20T09:00:00Z', now, 'en', 'UTC').day).toBe('Nov 20')
     expect(copyMoment('2026-11-20T09:00:00Z', now, 'ru', 'UTC').day).toBe('20 нояб.')
     expect(copyMoment('2025-12-31T09:00:00Z', now, 'en', 'UTC').day).toBe('Dec 31, 2025')
-  })
-})
-
-describe('formatSize', () => {
-  it('uses kilobytes under a mebibyte and megabytes above', () => {
-    expect(formatSize(300, 'en')).toBe('1 kB')
-    expect(formatSize(20_480, 'en')).toBe('20 kB')
-    expect(formatSize(13_107_200, 'en')).toBe('12.5 MB')
-    expect(formatSize(13_107_200, 'ru')).toBe('12,5 МБ')
   })
 })

@@ -1,5 +1,4 @@
-// How a copy is shown: its day ("today", "yesterday" or the date) with the time, and its size.
-const MIB = 1024 * 1024
+// When a copy was made, as its list shows it: its day ("today", "yesterday" or the date) and time.
 
 function calendarDay(date: Date, timeZone?: string): number {
   const [year, month, day] = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
@@ -20,9 +19,4 @@ export function copyMoment(iso: string, now: number, locale: string, timeZone?: 
       : new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short', year: sameYear ? undefined : 'numeric' }).format(date)
   const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date)
   return { day, time }
-}
-
-export function formatSize(bytes: number, locale: string): string {
-  const [value, unit] = bytes >= MIB ? [bytes / MIB, 'megabyte'] : [Math.max(1, Math.ceil(bytes / 1024)), 'kilobyte']
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value)
 }

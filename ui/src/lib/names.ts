@@ -80,12 +80,19 @@ export function nameKey(name: string): string {
   return text.replace(IGNORABLE, '').replace(SPACES, ' ').trim().replaceAll('ё', 'е')
 }
 
-export function matchesQuery(key: string, query: string): boolean {
-  const q = nameKey(query)
-  return q === '' || key.includes(q)
+/** Whether a name's key holds what was typed (its key: `nameKey(query)`). */
+export function matchesKey(key: string, wanted: string): boolean {
+  return wanted === '' || key.includes(wanted)
 }
 
-export function sortByName<T extends { name: string; id: number }>(items: T[], locale: string): T[] {
-  const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true })
+// One collator per language: building one is far dearer than a comparison.
+const collators = new Map<string, Intl.Collator>()
+
+export function sortByName<T extends { name: string; id: number }>(items: readonly T[], locale: string): T[] {
+  let collator = collators.get(locale)
+  if (!collator) {
+    collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true })
+    collators.set(locale, collator)
+  }
   return [...items].sort((a, b) => collator.compare(a.name, b.name) || a.id - b.id)
 }
