@@ -74,9 +74,7 @@ def downgrade() -> None:
             "cannot downgrade: the database holds groups or notes, which the older schema "
             "cannot represent; export a backup and start from an empty database instead"
         )
-    op.drop_constraint(
-        op.f("ck_miniature_types_notes_length"), "miniature_types", type_="check"
-    )
+    op.drop_constraint(op.f("ck_miniature_types_notes_length"), "miniature_types", type_="check")
     op.drop_column("miniature_types", "notes")
     op.drop_index(op.f("ix_miniature_types_group_id"), table_name="miniature_types")
     op.drop_constraint(
