@@ -42,6 +42,7 @@ function createGroupsStore() {
   })
   let pending: Promise<void> | null = null
 
+  /** Never fails: a server that is away leaves the groups as they were (the lists say why). */
   function load(): Promise<void> {
     pending ??= api
       .listGroups()
@@ -52,6 +53,7 @@ function createGroupsStore() {
         const chosen = filter.value
         if (typeof chosen === 'number' && !answer.groups.some((group) => group.id === chosen)) filter.value = 'all'
       })
+      .catch(() => undefined)
       .finally(() => {
         pending = null
       })
