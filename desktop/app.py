@@ -8,6 +8,7 @@ import webbrowser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backend.access import startup_problem
 from backend.db import make_engine
 from backend.main import create_app
 from backend.migrate import upgrade_database
@@ -23,6 +24,7 @@ from desktop.connect import (
 from desktop.focus import FocusListener, request_focus
 from desktop.instance import InstanceBusy, InstanceLock, RunningInstance
 from desktop.logs import configure_logging
+from desktop.network import NetworkListener
 from desktop.server import AppServer, ServerFailed
 from desktop.stopping import StopRequest
 
@@ -204,10 +206,12 @@ def serve(settings: Settings, args: argparse.Namespace, lock: InstanceLock) -> i
     with app_database(settings) as database:
         upgrade_database(database.url)
         engine = make_engine(database.url)
+        network = NetworkListener(settings.data_dir)
         app = create_app(
             settings.model_copy(update={"database_url": database.url}),
             engine=engine,
             database_outage=database.outage_reason,
+            network=network,
         )
         if args.headless:
             host, port = args.host or "127.0.0.1", 8000 if args.port is None else args.port
@@ -217,13 +221,17 @@ def serve(settings: Settings, args: argparse.Namespace, lock: InstanceLock) -> i
         server.start()
         focus = None if args.headless or args.browser else FocusListener()
         try:
+            network.serve(app)
             lock.publish(server.url, (focus.port, focus.token) if focus else None)
             say(f"{NAME} is running at {server.url} (stop with Ctrl-C).")
+            for url in network.state().urls:
+                say(f"Other devices on your network can reach it at {url} once paired.")
             if not stop.requested:
                 show(server.url, args, settings.data_dir, stop, focus)
         finally:
             if focus is not None:
                 focus.close()
+            network.close()
             server.stop()  # requests in flight finish first
             engine.dispose()
     log.info("stopped cleanly")
@@ -244,6 +252,11 @@ def main(argv: list[str] | None = None) -> int:
             log.exception("connecting failed")
             say(f"{NAME} could not open; details are in {log_file}.")
             return 1
+    problem = startup_problem(settings, args.host if args.headless else None)
+    if problem is not None:
+        log.info("refused to start: %s", problem)
+        say(f"{NAME} will not start: {problem}.")
+        return 2
     lock = InstanceLock(data_dir)
     try:
         other = lock.acquire()

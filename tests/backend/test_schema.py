@@ -13,7 +13,7 @@ from backend.db import make_engine
 from backend.migrate import downgrade_database, upgrade_database
 from backend.models import Base
 
-APP_TABLES = {"miniature_types", "stage_counts", "history_events"}
+APP_TABLES = {"miniature_types", "stage_counts", "history_events", "device_sessions"}
 
 
 def table_names(url: str) -> set[str]:
