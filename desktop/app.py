@@ -118,6 +118,7 @@ def open_window(
     *,
     title: str = NAME,
     storage_dir: Path | None = None,
+    access_key: str | None = None,
 ) -> bool:
     """The native window until it closes; False when none could open and the browser got the URL."""
     from desktop.window import gui_problem, run_window
@@ -126,7 +127,14 @@ def open_window(
     if problem is None:
         try:
             run_window(
-                url, data_dir, stop, focus, *_probe_hooks(), title=title, storage_dir=storage_dir
+                url,
+                data_dir,
+                stop,
+                focus,
+                *_probe_hooks(),
+                title=title,
+                storage_dir=storage_dir,
+                access_key=access_key,
             )
             return True
         except Exception as error:  # any GUI backend failure: the browser still works
@@ -137,8 +145,12 @@ def open_window(
     return False
 
 
-def connect(target: str, args: argparse.Namespace, data_dir: Path) -> int:
-    """A window (or the browser) onto an app serving elsewhere; its server is left as it is."""
+def connect(
+    target: str, args: argparse.Namespace, data_dir: Path, access_key: str | None = None
+) -> int:
+    """A window (or the browser) onto an app serving elsewhere; its server is left as it is.
+    With the server's `access_key` (MINIATURES_ACCESS_KEY), the window opens its session with
+    it; without, the page asks."""
     try:
         url = normalise_server_url(target)
         version = check_server(url)
@@ -180,6 +192,7 @@ def connect(target: str, args: argparse.Namespace, data_dir: Path) -> int:
                     focus,
                     title=f"{NAME} — {server_label(url)}",
                     storage_dir=folder,
+                    access_key=access_key,
                 )
         finally:
             focus.close()
@@ -247,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     log.info("starting %s with %s (data %s)", NAME, sys.argv, data_dir)
     if args.connect is not None:
         try:
-            return connect(args.connect, args, data_dir)
+            key = settings.access_key.get_secret_value() if settings.access_key else None
+            return connect(args.connect, args, data_dir, key)
         except Exception:
             log.exception("connecting failed")
             say(f"{NAME} could not open; details are in {log_file}.")

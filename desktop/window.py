@@ -120,8 +120,11 @@ def run_window(
     *,
     title: str = TITLE,
     storage_dir: Path | None = None,
+    access_key: str | None = None,
 ) -> None:
     """Shows the app until the window is closed or a stop is requested.
+
+    `access_key`: the server's key (a `--connect` window), offered to the page by the bridge.
 
     `storage_dir` holds the page's saved preferences (default: under `data_dir`).
 
@@ -139,7 +142,7 @@ def run_window(
             log.info("Qt WebEngine's sandbox is off: %s", why)
             os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     dialogs = NativeDialogs(DialogFolder(data_dir / SETTINGS_NAME))
-    bridge = DesktopBridge(url, choose_file or dialogs.choose)
+    bridge = DesktopBridge(url, choose_file or dialogs.choose, access_key)
     window = webview.create_window(
         title, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
     )

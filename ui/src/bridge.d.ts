@@ -10,6 +10,8 @@ export type OpenBackupResult = { name: string; text: string } | { text: null } |
 export interface DesktopBridge {
   save_backup(): Promise<SaveBackupResult>
   open_backup(): Promise<OpenBackupResult>
+  /** The server's access key a `--connect` window was started with (absent in older windows). */
+  access_key?(): Promise<string | null>
 }
 
 declare global {

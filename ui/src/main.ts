@@ -1,5 +1,6 @@
 import { createApp } from 'vue'
 import App from './App.vue'
+import { takePairingCode } from './api/session'
 import { initBridge } from './composables/useBridge'
 import { applyDocumentLocale, detectLocale } from './composables/useLocale'
 import { installRouteFocus } from './composables/useRouteFocus'
@@ -11,6 +12,8 @@ const locale = detectLocale()
 applyDocumentLocale(locale)
 initBridge()
 
+// Before the router reads the address: the code must not stay in the address bar or history.
+const pairingCode = takePairingCode()
 const router = createAppRouter()
 installRouteFocus(router)
-createApp(App).use(createAppI18n(locale)).use(router).mount('#app')
+createApp(App, { pairingCode }).use(createAppI18n(locale)).use(router).mount('#app')
