@@ -5,18 +5,16 @@ only at 127.0.0.1 on its port; the manifest makes it an app on the home screen.
 
 import json
 import struct
-from collections.abc import Iterator
+import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Page, Request, expect
-from sqlalchemy import Engine
 
-from backend.settings import Settings
 from tests.e2e.conftest import OpenContext, accessibility_problems, screenshot
 from tests.e2e.texts import STAGE_NAMES
-from tests.network_servers import Servers, run_servers
+from tests.network_servers import REPORTED, Servers
 
 PHONE_UA = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -29,14 +27,17 @@ PHONE = {
     "device_scale_factor": 2,
     "user_agent": PHONE_UA,
 }
+EXPIRES = {"en": "The code works once, until", "ru": "Код действует один раз, до"}
+LAST_SEEN = {
+    "en": "Android · Chrome, last seen 5 minutes ago",
+    "ru": "Android · Chrome, последний раз 5 минут назад",
+}
 KEY_SCREEN = {"en": "Enter the access key", "ru": "Введите ключ доступа"}
 
 
 @pytest.fixture
-def servers(
-    settings: Settings, engine: Engine, tmp_path: Path, built_ui: Path, reset_db: None
-) -> Iterator[Servers]:
-    yield from run_servers(settings, engine, tmp_path)
+def servers(phone_servers: Servers) -> Servers:
+    return phone_servers
 
 
 def network_url(servers: Servers) -> str:
@@ -187,3 +188,58 @@ def test_the_manifest_is_valid_to_the_browser(servers: Servers, open_context: Op
     assert sizes == ["192x192", "192x192", "512x512", "512x512"]
     for icon in parsed["icons"]:  # each loads, from the browser too
         assert page.request.get(icon["url"]).ok, icon
+
+
+def decode_qr(png: bytes, folder: Path) -> str:
+    """What a real decoder (zbar's) reads in a picture: the one QR code's text."""
+    picture = folder / "qr.png"
+    picture.write_bytes(png)
+    found = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(picture)], capture_output=True, text=True, timeout=60
+    )
+    assert found.returncode == 0, f"zbarimg found no code: {found.stderr}"
+    lines = found.stdout.split()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_the_dialog_shows_a_code_that_pairs_and_lists_the_phone(
+    servers: Servers, open_context: OpenContext, lang: str, tmp_path: Path
+) -> None:
+    seed(servers)
+    desk = open_context(lang, viewport={"width": 1280, "height": 800}).new_page()
+    desk.clock.set_fixed_time(servers.clock.at)  # the page's "now" is the server's
+    desk.goto(str(servers.loopback.base_url))
+    desk.get_by_test_id("phone-button").click()
+    dialog = desk.get_by_test_id("phone-dialog")
+    expect(dialog.get_by_test_id("phone-switch")).to_have_attribute("aria-checked", "true")
+    qr = dialog.get_by_test_id("phone-qr")
+    expect(qr.locator("svg")).to_be_visible()
+    url = decode_qr(qr.screenshot(), tmp_path)
+    port = servers.network_port
+    assert url.startswith(f"http://{REPORTED}:{port}/#pair=")
+    code = url.split("#pair=")[1]
+    expect(dialog.get_by_test_id("phone-code")).to_have_text(code)
+    expect(dialog.get_by_test_id("phone-no-devices")).to_be_visible()
+
+    # The phone follows the link; the reported address is reached here through 127.0.0.1.
+    phone = open_context(lang, **PHONE).new_page()
+    phone.goto(url.replace(REPORTED, "127.0.0.1"))
+    expect(phone.get_by_test_id("type-row")).to_contain_text("Space Marines")
+    device = dialog.get_by_test_id("phone-device")
+    expect(device).to_contain_text("Android · Chrome", timeout=15_000)
+    expect(dialog.get_by_test_id("phone-expiry")).to_contain_text(EXPIRES[lang])
+    servers.clock.advance(minutes=5)
+    desk.clock.set_fixed_time(servers.clock.at)
+    expect(device.locator(".phone__device-text")).to_have_text(LAST_SEEN[lang], timeout=15_000)
+    screenshot(desk, f"phone-dialog-{lang}")
+
+    dialog.get_by_test_id("phone-remove").click()
+    expect(dialog.get_by_test_id("phone-no-devices")).to_be_visible()
+    phone.reload()
+    expect(phone.get_by_test_id("key-screen")).to_be_visible()
+
+    dialog.get_by_test_id("phone-switch").click()
+    expect(dialog.get_by_test_id("phone-off")).to_be_visible()
+    expect(qr).to_have_count(0)
+    assert servers.loopback.get("/api/v1/network").json() == {"enabled": False, "urls": []}
