@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from tests.e2e.conftest import OpenContext, accessibility_problems, screenshot
-from tests.e2e.texts import STAGE_NAMES
+from tests.e2e.texts import STAGE_NAMES, TEXT
 from tests.network_servers import REPORTED, Servers
 
 PHONE_UA = (
@@ -243,3 +243,27 @@ def test_the_dialog_shows_a_code_that_pairs_and_lists_the_phone(
     expect(dialog.get_by_test_id("phone-off")).to_be_visible()
     expect(qr).to_have_count(0)
     assert servers.loopback.get("/api/v1/network").json() == {"enabled": False, "urls": []}
+
+
+def test_while_the_computer_sleeps_the_phone_says_so_and_never_sends_a_move_twice(
+    servers: Servers, open_context: OpenContext
+) -> None:
+    type_id = seed(servers)
+    page = open_context("en", **PHONE).new_page()
+    page.goto(
+        f"{network_url(servers)}/#pair={servers.loopback.post('/api/v1/pairings').json()['code']}"
+    )
+    row = page.get_by_test_id("type-row")
+    expect(row).to_contain_text("Space Marines")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/move") else None)
+
+    # The computer sleeps: nothing answers (the connection fails, as a dropped Wi-Fi link does).
+    page.route("**/api/**", lambda route: route.abort("connectionfailed"))
+    row.get_by_test_id("quick-PAINTING").tap()
+    expect(page.get_by_test_id("connection-banner")).to_contain_text(TEXT["en"]["offline"])
+    page.unroute("**/api/**")  # it wakes: the page finds the server again by itself
+    expect(page.get_by_test_id("connection-banner")).to_have_count(0, timeout=15_000)
+    expect(row.get_by_test_id("count-DONE")).to_contain_text("0")
+    assert servers.loopback.get(f"/api/v1/types/{type_id}").json()["counts"]["DONE"] == 0
+    assert len(sent) == 1  # tried once, not sent again behind the user's back
