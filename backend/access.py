@@ -126,7 +126,7 @@ def session_token(headers: Headers) -> str | None:
     return token if token and len(token) <= 128 else None
 
 
-def _utc_now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -135,7 +135,7 @@ class Access:
     """The app's doors: its key, its pairing codes, the failed attempts, its network listener."""
 
     key: str | None
-    now: Callable[[], datetime] = _utc_now
+    now: Callable[[], datetime] = utc_now
     network: NetworkControl = field(default_factory=NoNetwork)
     pairing: PairingCodes = field(init=False)
     attempts: FailedAttempts = field(init=False)
@@ -144,18 +144,17 @@ class Access:
         self.pairing = PairingCodes(self.now)
         self.attempts = FailedAttempts(self.now)
 
-    @classmethod
-    def of(cls, settings: Settings, **kwargs: object) -> "Access":
-        key = settings.access_key.get_secret_value() if settings.access_key else None
-        return cls(key, **kwargs)  # type: ignore[arg-type]
+    @staticmethod
+    def key_of(settings: Settings) -> str | None:
+        return settings.access_key.get_secret_value() if settings.access_key else None
 
 
 class SessionRule:
     """Whether a request may go on without or with its session: run first, before the guards.
 
     On the loopback listener without a key, nothing is asked. Otherwise a request to the API
-    needs a live session; the one found is left on the scope's state (`device_id`) for the
-    routes that act on it.
+    needs a live session (found in the database on each request, so a removed device is out
+    at once).
     """
 
     def __init__(
@@ -188,10 +187,7 @@ class SessionRule:
         except (sa_exc.DBAPIError, sa_exc.TimeoutError, psycopg.Error) as error:
             log.warning("database error while checking a session: %s", type(error).__name__)
             return database_failure(error, self.database_outage())
-        if device_id is None:
-            return errors.AuthRequired()
-        scope.setdefault("state", {})["device_id"] = device_id
-        return None
+        return errors.AuthRequired() if device_id is None else None
 
     def _find(self, token: str) -> int | None:
         with self.sessions() as session, session.begin():

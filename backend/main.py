@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend import __version__
-from backend.access import Access, SessionRule, startup_problem
+from backend.access import Access, SessionRule, startup_problem, utc_now
 from backend.api import api_router
 from backend.api.deps import reads_own_body
 from backend.api.description import use_reshaped_openapi
@@ -89,7 +89,8 @@ def create_app(
     app.state.type_list_cache = SnapshotCache()
     app.state.copies = CopyStore(settings.backups_dir)
     control: NetworkControl = network or NoNetwork()
-    access = Access.of(settings, network=control, **({"now": clock.now} if clock else {}))
+    now = clock.now if clock is not None else utc_now
+    access = Access(Access.key_of(settings), now=now, network=control)
     app.state.access = access
 
     app.include_router(api_router)

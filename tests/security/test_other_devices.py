@@ -317,3 +317,22 @@ def test_no_key_or_code_ever_opens_a_session_without_a_key_set(servers: Servers)
             400,
             "ERR_VALIDATION",
         )
+
+
+def test_over_https_the_cookie_is_also_secure(
+    settings: Settings, engine: Engine, reset_db: None
+) -> None:
+    """Behind an HTTPS proxy the request's scheme is https: the cookie then never travels in
+    the clear."""
+    from fastapi.testclient import TestClient
+
+    from backend.main import create_app
+
+    keyed = settings.model_copy(update={"access_key": Settings(access_key=KEY).access_key})
+    app = create_app(keyed, engine=engine, daily_copies=False)
+    with TestClient(app, base_url="https://localhost") as browser:
+        answer = browser.post("/api/v1/session", json={"key": KEY})
+        assert answer.status_code == 204
+        attributes = [part.strip().lower() for part in answer.headers["set-cookie"].split(";")]
+        assert "secure" in attributes and "httponly" in attributes
+        browser.delete("/api/v1/session")  # leaves no session behind
