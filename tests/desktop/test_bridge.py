@@ -144,10 +144,11 @@ def test_open_non_json(tmp_path: Path, content: bytes) -> None:
     }
 
 
-def test_only_the_two_backup_calls_are_exposed_to_the_page() -> None:
+def test_only_the_backup_calls_and_the_key_are_exposed_to_the_page() -> None:
     bridge = DesktopBridge("http://unused", Dialog(None))
     public = [name for name in dir(bridge) if not name.startswith("_")]
-    assert public == ["open_backup", "save_backup"]
+    assert public == ["access_key", "open_backup", "save_backup"]
+    assert bridge.access_key() is None  # a window on its own server has no key to give
 
 
 def test_with_the_servers_key_the_export_opens_a_session_of_its_own(

@@ -81,9 +81,12 @@ def test_a_phone_pairs_from_the_link_and_moves_a_miniature_to_done(
 
     buttons = row.locator(".quick:not([disabled])")
     assert buttons.count() == 2  # In box -> Building and Painting -> Done
-    for index in range(buttons.count()):
-        box = buttons.nth(index).bounding_box()
-        assert box is not None and box["width"] >= 44 and box["height"] >= 44, box
+    for width in (430, 360):  # the phones people paint beside, narrowest last
+        page.set_viewport_size({"width": width, "height": 780})
+        assert no_sideways_scroll(page), width
+        for index in range(buttons.count()):
+            box = buttons.nth(index).bounding_box()
+            assert box is not None and box["width"] >= 44 and box["height"] >= 44, (width, box)
 
     done = row.get_by_test_id("quick-PAINTING")
     expect(done).to_contain_text(STAGE_NAMES[lang][4])
