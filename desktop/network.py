@@ -86,7 +86,11 @@ class NetworkListener:
     def set_enabled(self, enabled: bool) -> NetworkState:
         with self._lock:
             if enabled and self._server is None:
-                self._open()
+                try:
+                    self._open()
+                except ServerFailed:  # answered as it is: off
+                    log.exception("the network listener could not open")
+                    return self.state()
             elif not enabled and self._server is not None:
                 self._close(wait=False)  # this very request may have come through it
             self._wanted = enabled
