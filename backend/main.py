@@ -1,5 +1,6 @@
 """The app factory: settings, database, copies, routes, error handlers, guards and the UI."""
 
+import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -25,6 +26,20 @@ from backend.settings import Settings
 from backend.spa import serve_ui
 
 
+class WithoutOwnHealthChecks(logging.Filter):
+    """Leaves out of uvicorn's access log the health checks asked from inside the server's
+    own host: the container's HEALTHCHECK asks every few seconds, and a line for each would
+    bury the requests that matter. Health checks from elsewhere are still logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # uvicorn logs each request as (client "host:port", method, path, version, status).
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3:
+            client, path = str(args[0]), str(args[2])
+            return not (client.startswith("127.0.0.1:") and path == "/api/v1/health")
+        return True
+
+
 def serve_app() -> FastAPI:
     """The app of a server process: `uvicorn --factory backend.main:serve_app`. It refuses to
     start, in one line and with exit code 2, where it would be open to the network without an
@@ -35,6 +50,7 @@ def serve_app() -> FastAPI:
         print(f"Miniatures Progress Tracker will not start: {problem}.", file=sys.stderr)
         raise SystemExit(2)
     tune_collector()
+    logging.getLogger("uvicorn.access").addFilter(WithoutOwnHealthChecks())
     return create_app(settings)
 
 

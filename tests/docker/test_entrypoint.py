@@ -120,9 +120,16 @@ def test_entrypoint_waits_for_the_database_migrates_it_and_serves(
         assert version == head
         assert tables >= TABLES
 
-        # The image's own HEALTHCHECK command says healthy.
+        # The image's own HEALTHCHECK command says healthy ...
         check = subprocess.run(dockerfile_healthcheck(), env=env, capture_output=True, timeout=10)
         assert check.returncode == 0, check.stderr
+        # ... and, asked every few seconds from inside, its checks stay out of the access log,
+        # while other requests from there are logged.
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/types").status_code == 200
+        wait_until(
+            "the request's log line", lambda: "/api/v1/types" in log.read_text(), proc, log, 10
+        )
+        assert "GET /api/v1/health" not in log.read_text()
 
         # exec: uvicorn itself is the process Docker signals (PID 1 in the container) ...
         assert b"uvicorn" in Path(f"/proc/{proc.pid}/cmdline").read_bytes()

@@ -100,6 +100,7 @@ def test_no_violations_anywhere(open_context: OpenContext, api: httpx.Client, la
     expect(dialog.get_by_test_id("import-summary-merge")).to_be_visible()
     check(page, "import: preview", found)
     dialog.get_by_test_id("import-mode-replace").check()
+    expect(dialog.get_by_test_id("import-replace-warning")).to_be_visible()
     check(page, "import: preview of replace", found)
     dialog.get_by_test_id("import-mode-merge").check()
     dialog.get_by_test_id("import-next").click()

@@ -6,8 +6,12 @@ and move: 16 bytes an event, however many events one type holds. An id that does
 does not fit 64 bits) hands the rest of the history to PostgreSQL (`ordered` false): its rows
 carry every id and link, and the import compares them (`load.py`).
 
-Measured against "always in PostgreSQL" (tests/benchmarks/RESULTS.md, "The undo-link check in
-one place?"): see there for why this path stays.
+Why both (`python -m tests.benchmarks.undo_links`, CPU of the process and its PostgreSQL
+backend, medians, a loaded machine): on the benchmark's data set, checking every link in
+PostgreSQL instead cost 1.04x and 1.15x the whole import in two runs (PostgreSQL's share up
+0.16-0.27 s, Python's down 0.01-0.09 s); on the worst-case 20 MiB files (one type holding every
+event, every tenth or every other one an undo) it was 0.98x-1.02x. The common case pays for
+this path; tests/benchmarks/RESULTS.md has the table.
 """
 
 from array import array

@@ -26,7 +26,8 @@ const manual: BackupEntry = {
   types: 1,
   miniatures: 1,
 }
-const summary = { types_created: 12, types_merged: 0, events_added: 57, safety_copy: null }
+// A restore is a replace: its dry run also counts what the database holds now.
+const summary = { types_created: 12, types_merged: 0, events_added: 57, safety_copy: null, types_deleted: 2, miniatures_deleted: 7 }
 
 /** The local time of day, derived without the code under test. */
 const clock = (iso: string) => {
@@ -45,7 +46,6 @@ beforeEach(() => {
   server = installFakeServer()
   listed = [manual, daily]
   server.on('GET', '/api/v1/backups', () => ({ body: { backups: listed } }))
-  server.on('GET', '/api/v1/types', () => ({ body: [makeType(1, 'Orks', { IN_BOX: 2, DONE: 1 }), makeType(2, 'Tau', { DONE: 4 })] }))
 })
 
 afterEach(() => {
@@ -106,7 +106,7 @@ describe('BackupsDialog', () => {
 
   it('previews a restore, asks, restores, and says where the replaced data went', async () => {
     server.on('POST', `/api/v1/backups/${daily.name}/restore`, ({ url }) => ({
-      body: url.searchParams.get('dry_run') === 'true' ? summary : { ...summary, safety_copy: 'before-import-2026-11-30T120000Z.json' },
+      body: url.searchParams.get('dry_run') === 'true' ? summary : { ...summary, types_deleted: null, miniatures_deleted: null, safety_copy: 'before-import-2026-11-30T120000Z.json' },
     }))
     const { wrapper, i18n } = await open()
     await wrapper.findAll('[data-testid="backup-restore"]')[1].trigger('click')
@@ -162,7 +162,7 @@ describe('BackupsDialog', () => {
     wrapper.unmount()
   })
 
-  it("counts what a restore replaces in the database, not in the screen's list", async () => {
+  it("warns with the server's count of what a restore replaces, not the screen's list", async () => {
     useTypes().upsert(makeType(2, 'Tau', { DONE: 4 })) // a type page loaded just this one
     server.on('POST', `/api/v1/backups/${daily.name}/restore`, () => ({ body: summary }))
     const { wrapper } = await open()
@@ -178,6 +178,7 @@ describe('BackupsDialog', () => {
     await flushPromises()
     expect(wrapper.get('[data-testid="restore-now"]').text()).toBe('2 types, 7 miniatures')
     expect(wrapper.get('[data-testid="restore-warning"]').text()).toBe('Replacing deletes every type you have now: 2 types, 7 miniatures.')
+    expect(server.calls.some((call) => call.path === '/api/v1/types')).toBe(false)
     wrapper.unmount()
   })
 })

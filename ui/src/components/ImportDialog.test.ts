@@ -10,17 +10,21 @@ const BACKUP = '{"format":"miniatures-tracker","version":1,"types":[{"name":"Ork
 const summary = { types_created: 1, types_merged: 0, events_added: 1, safety_copy: null }
 
 let server: FakeServer
-let inDatabase: ReturnType<typeof makeType>[]
+// What the database holds now, as a replace dry run counts it.
+let held: { types_deleted: number; miniatures_deleted: number }
 
 beforeEach(() => {
   resetTypesStore()
   server = installFakeServer()
-  inDatabase = [makeType(1, 'Orks', { IN_BOX: 2, DONE: 1 }), makeType(2, 'Tau', { DONE: 4 }), makeType(3, 'Eldar', { PAINTING: 1_000_000 })]
-  server.on('GET', '/api/v1/types', () => ({ body: inDatabase }))
-  server.on('POST', '/api/v1/import', () => ({ body: summary }))
+  held = { types_deleted: 3, miniatures_deleted: 1_000_007 }
+  server.on('POST', '/api/v1/import', ({ url }) => {
+    const replaceDryRun = url.searchParams.get('mode') === 'replace' && url.searchParams.get('dry_run') === 'true'
+    return { body: replaceDryRun ? { ...summary, ...held } : summary }
+  })
 })
 
 const byTest = (wrapper: VueWrapper, id: string) => wrapper.get(`[data-testid="${id}"]`)
+const importCalls = () => server.calls.filter((call) => call.path === '/api/v1/import').map((call) => call.query)
 
 async function chooseFile(wrapper: VueWrapper, content = BACKUP, settle = true) {
   const input = byTest(wrapper, 'import-file')
@@ -34,14 +38,16 @@ function open(locale: 'en' | 'ru' = 'en') {
 }
 
 describe('ImportDialog', () => {
-  it("warns with the database's count of what a replace deletes, not the screen's list", async () => {
+  it("warns with the server's count of what a replace deletes, not the screen's list", async () => {
     useTypes().upsert(makeType(2, 'Tau', { DONE: 4 })) // a type page loaded just this one
     const wrapper = open()
     await chooseFile(wrapper)
     await byTest(wrapper, 'import-mode-replace').setValue(true)
+    await flushPromises()
     expect(byTest(wrapper, 'import-replace-warning').text()).toBe(
       'Replacing deletes every type you have now: 3 types, 1,000,007 miniatures.',
     )
+    expect(server.calls.map((call) => call.path)).toEqual(['/api/v1/import', '/api/v1/import'])
     wrapper.unmount()
   })
 
@@ -49,14 +55,87 @@ describe('ImportDialog', () => {
     const russian = open('ru')
     await chooseFile(russian)
     await byTest(russian, 'import-mode-replace').setValue(true)
+    await flushPromises()
     expect(byTest(russian, 'import-replace-warning').text()).toBe('Замена удалит все текущие типы: 3 типа, 1\u00a0000\u00a0007 миниатюр.')
     russian.unmount()
 
-    inDatabase = []
+    held = { types_deleted: 0, miniatures_deleted: 0 }
     const wrapper = open()
     await chooseFile(wrapper)
     await byTest(wrapper, 'import-mode-replace').setValue(true)
+    await flushPromises()
     expect(byTest(wrapper, 'import-replace-warning').text()).toBe('Your collection is empty now, so nothing will be deleted.')
+    wrapper.unmount()
+  })
+
+  it('sends the file once for merge; turning to Replace waits in its option with the focus kept, once', async () => {
+    let answer: () => void = () => undefined
+    server.on('POST', '/api/v1/import', ({ url }) =>
+      url.searchParams.get('mode') === 'replace'
+        ? new Promise((resolve) => (answer = () => resolve({ body: { ...summary, types_created: 2, ...held } })))
+        : { body: summary },
+    )
+    const wrapper = open()
+    await chooseFile(wrapper)
+    expect(importCalls()).toEqual(['?mode=merge&dry_run=true'])
+    expect(byTest(wrapper, 'import-pending-replace').text()).toBe('Choose it to see what it would do.')
+
+    const replace = byTest(wrapper, 'import-mode-replace')
+    ;(replace.element as HTMLElement).focus()
+    await replace.setValue(true)
+    await flushPromises()
+    expect(byTest(wrapper, 'import-pending-replace').text()).toBe('Checking what this would do…')
+    expect(byTest(wrapper, 'import-replace-counting').text()).toBe('Replacing deletes every type you have now; counting them…')
+    expect(byTest(wrapper, 'import-status').text()).toBe('Checking what this would do…')
+    expect(byTest(wrapper, 'import-next').attributes('aria-disabled')).toBe('true')
+    expect(document.activeElement).toBe(replace.element)
+
+    answer()
+    await flushPromises()
+    expect(byTest(wrapper, 'import-summary-replace').get('[data-testid="summary-created"]').text()).toBe('2')
+    const warning = 'Replacing deletes every type you have now: 3 types, 1,000,007 miniatures.'
+    expect(byTest(wrapper, 'import-replace-warning').text()).toBe(warning)
+    expect(byTest(wrapper, 'import-status').text()).toBe(warning)
+    expect(byTest(wrapper, 'import-next').attributes('aria-disabled')).toBe('false')
+    expect(document.activeElement).toBe(replace.element)
+
+    // Kept: back to Merge and to Replace again sends nothing more.
+    await byTest(wrapper, 'import-mode-merge').setValue(true)
+    await replace.setValue(true)
+    await flushPromises()
+    expect(importCalls()).toEqual(['?mode=merge&dry_run=true', '?mode=replace&dry_run=true'])
+    wrapper.unmount()
+  })
+
+  it('says why the replace dry run failed and tries it again on request', async () => {
+    let down = true
+    server.on('POST', '/api/v1/import', ({ url }) => {
+      if (url.searchParams.get('mode') === 'merge') return { body: summary }
+      return down ? { status: 503, body: { code: 'ERR_DATABASE_UNAVAILABLE', params: {} } } : { body: { ...summary, ...held } }
+    })
+    const wrapper = open()
+    await chooseFile(wrapper)
+    await byTest(wrapper, 'import-mode-replace').setValue(true)
+    await flushPromises()
+    const error = byTest(wrapper, 'import-replace-error')
+    expect(error.attributes('role')).toBe('alert')
+    expect(error.text()).toMatch(/^Could not check what this would do\. \S/)
+    expect(byTest(wrapper, 'import-pending-replace').text()).toBe('Could not check what this would do.')
+    expect(byTest(wrapper, 'import-next').attributes('aria-disabled')).toBe('true')
+    expect(wrapper.find('[data-testid="import-summary-merge"]').exists()).toBe(true)
+
+    // Try again: the button keeps the focus, marked busy, until the answer comes.
+    down = false
+    const retry = byTest(wrapper, 'import-recheck')
+    ;(retry.element as HTMLElement).focus()
+    await retry.trigger('click')
+    await nextTick()
+    expect(retry.attributes('aria-disabled')).toBe('true')
+    expect(document.activeElement).toBe(retry.element)
+    await flushPromises()
+    expect(byTest(wrapper, 'import-replace-warning').text()).toBe('Replacing deletes every type you have now: 3 types, 1,000,007 miniatures.')
+    // The button has gone: the focus is back on the choice it was for.
+    expect(document.activeElement).toBe(byTest(wrapper, 'import-mode-replace').element)
     wrapper.unmount()
   })
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BackupEntry } from '../api/types'
-import { installFakeServer, makeType, type FakeServer } from '../test/fakeServer'
-import { useBackups } from './useBackups'
+import { installFakeServer, type FakeServer } from '../test/fakeServer'
+import { useCopies } from './useCopies'
 
 const copy: BackupEntry = {
   name: 'daily-2026-11-29T210400Z.json',
@@ -11,27 +11,28 @@ const copy: BackupEntry = {
   types: 2,
   miniatures: 5,
 }
-const summary = { types_created: 2, types_merged: 0, events_added: 4, safety_copy: null }
+// A restore is a replace: its dry run also counts what the database holds now.
+const summary = { types_created: 2, types_merged: 0, events_added: 4, safety_copy: null, types_deleted: 2, miniatures_deleted: 7 }
 
 let server: FakeServer
 beforeEach(() => {
   server = installFakeServer()
   server.on('GET', '/api/v1/backups', () => ({ body: { backups: [copy] } }))
-  server.on('GET', '/api/v1/types', () => ({ body: [makeType(1, 'Orks', { IN_BOX: 2, DONE: 1 }), makeType(2, 'Tau', { DONE: 4 })] }))
 })
 
 const restoreCalls = () => server.calls.filter((call) => call.path.endsWith('/restore')).map((call) => call.query)
 
-describe('useBackups', () => {
+describe('useCopies', () => {
   it('restores only after the preview and the question, never from the preview itself', async () => {
     server.on('POST', `/api/v1/backups/${copy.name}/restore`, () => ({ body: summary }))
     const onRestored = vi.fn()
-    const flow = useBackups(onRestored)
+    const flow = useCopies(onRestored)
     await flow.load()
     await flow.choose(copy)
     expect(flow.step.value).toBe('preview')
-    // What would be replaced is read from the database along with the preview.
-    expect(flow.current.value).toEqual({ types: 2, miniatures: 7 })
+    // What would be replaced is counted by the server with the preview, in one request.
+    expect(flow.preview.value).toEqual(summary)
+    expect(server.calls.map((call) => call.path)).toEqual(['/api/v1/backups', `/api/v1/backups/${copy.name}/restore`])
     await flow.confirm() // not asked yet: nothing happens
     expect(restoreCalls()).toEqual(['?dry_run=true'])
     flow.proceed()
@@ -50,7 +51,7 @@ describe('useBackups', () => {
         : { status: 503, body: { code: 'ERR_DATABASE_UNAVAILABLE', params: {} } },
     )
     const onRestored = vi.fn()
-    const flow = useBackups(onRestored)
+    const flow = useCopies(onRestored)
     await flow.choose(copy)
     flow.proceed()
     await flow.confirm()
@@ -61,11 +62,24 @@ describe('useBackups', () => {
 
   it('takes one copy at a time', async () => {
     server.on('POST', '/api/v1/backups', () => ({ status: 201, body: copy }))
-    const flow = useBackups(() => undefined)
+    const flow = useCopies(() => undefined)
     const first = flow.take()
     const second = flow.take() // ignored: the first is still being written
     await Promise.all([first, second])
     expect(server.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
     expect(flow.taken.value).toEqual(copy)
+  })
+
+  it('goes back to the list as it is now when the copy has gone', async () => {
+    const listed = [copy]
+    server.on('GET', '/api/v1/backups', () => ({ body: { backups: listed.splice(0) } }))
+    server.on('POST', `/api/v1/backups/${copy.name}/restore`, () => ({ status: 404, body: { code: 'ERR_BACKUP_NOT_FOUND', params: {} } }))
+    const flow = useCopies(() => undefined)
+    await flow.load()
+    await flow.choose(copy)
+    expect(flow.step.value).toBe('start')
+    expect(flow.chosen.value).toBeNull()
+    expect(flow.error.value).toMatchObject({ code: 'ERR_BACKUP_NOT_FOUND' })
+    expect(flow.entries.value).toEqual([])
   })
 })
