@@ -13,7 +13,7 @@ from backend.db import make_engine
 from backend.migrate import downgrade_database, upgrade_database
 from backend.models import Base
 
-APP_TABLES = {"miniature_types", "stage_counts", "history_events"}
+APP_TABLES = {"miniature_types", "stage_counts", "history_events", "device_sessions"}
 
 
 def table_names(url: str) -> set[str]:
@@ -223,3 +223,36 @@ def test_database_keeps_undo_links_honest(conn: Connection) -> None:
         t=other,
         e=undo + 1000,
     )
+
+
+def test_sessions_migration_goes_up_down_and_up_leaving_the_collection(
+    database_factory: Callable[[], str],
+) -> None:
+    """0008 adds the sessions of other devices; going back drops them (a device then pairs
+    again) and touches nothing of the collection."""
+    url = database_factory()
+    upgrade_database(url, "0006")
+    engine = make_engine(url)
+    session = (
+        "INSERT INTO device_sessions (token_hash, label, created_at, last_seen_at) "
+        "VALUES (:h, 'Android · Chrome', now(), now())"
+    )
+    try:
+        with engine.begin() as conn:
+            new_type(conn, "orks")
+        assert "device_sessions" not in table_names(url)
+        upgrade_database(url, "0008")
+        with engine.begin() as conn:
+            conn.execute(text(session), {"h": bytes(32)})
+            assert refused(conn, session, h=bytes(32))  # one row per cookie hash
+            assert refused(conn, session, h=bytes(16))  # a SHA-256, nothing else
+        downgrade_database(url, "0006")
+        assert "device_sessions" not in table_names(url)
+        upgrade_database(url)
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM device_sessions")).scalar_one() == 0
+            assert conn.execute(text("SELECT name FROM miniature_types")).scalars().all() == [
+                "orks"
+            ]
+    finally:
+        engine.dispose()

@@ -12,6 +12,8 @@ export interface DesktopBridge {
   open_backup(): Promise<OpenBackupResult>
   /** Absent from a window of an older version (connected to this server). */
   set_window_title?(name: string): Promise<{ title: string } | BridgeFailure>
+  /** The server's access key a `--connect` window was started with (absent in older windows). */
+  access_key?(): Promise<string | null>
 }
 
 declare global {
