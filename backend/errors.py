@@ -153,6 +153,34 @@ class NotesTooLong(AppError):
     code = "ERR_NOTES_TOO_LONG"
 
 
+class AuthRequired(AppError):
+    """A request that needs a session has none, or an ended one."""
+
+    code = "ERR_AUTH_REQUIRED"
+    status = 401
+
+
+class BadKey(AppError):
+    """A wrong, used or expired access key or pairing code."""
+
+    code = "ERR_BAD_KEY"
+    status = 401
+
+
+class LocalOnly(AppError):
+    """An endpoint that answers only at this computer was asked from the network."""
+
+    code = "ERR_LOCAL_ONLY"
+    status = 403
+
+
+class TooManyAttempts(AppError):
+    """Too many failed attempts to open a session from one address (`retry_after`, seconds)."""
+
+    code = "ERR_TOO_MANY_ATTEMPTS"
+    status = 429
+
+
 class MethodNotAllowed(AppError):
     """A known path, a method it does not answer."""
 
@@ -217,6 +245,10 @@ ALL_ERRORS: tuple[type[AppError], ...] = (
     BackupNotFound,
     GroupNotFound,
     NotesTooLong,
+    AuthRequired,
+    BadKey,
+    LocalOnly,
+    TooManyAttempts,
     MethodNotAllowed,
     ImportTooLarge,
     BodyTooLarge,

@@ -1,15 +1,19 @@
-"""The local-server guards, in the contract's order: Host, Origin, media type, size.
+"""The local-server guards, in the contract's order: Host, Origin, media type, size; before
+them, the session rule (`backend.access.SessionRule`) where the request needs a session.
 
 A page on another site must not be able to drive this server: the Host allow-list stops
 DNS rebinding, the Origin check stops cross-site requests, and requiring a JSON body makes a
 cross-site form post impossible. No CORS headers are ever sent. The size limit holds however
 the body is sent: a body over 64 KiB is answered 413 before any route reads it, unless the
 route it goes to reads its body itself within a limit of its own (`reads_own_body`: the
-import, whose 20 MiB are its route's business).
+import, whose 20 MiB are its route's business). The network listener's Host guard also accepts
+the names and addresses it reports in its URLs (`network_hosts`). Every answer of theirs is
+made by `errors.error_response`.
 """
 
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +21,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from backend import errors
 from backend.limits import MAX_BODY_BYTES
 
+if TYPE_CHECKING:
+    from backend.access import SessionRule
+
+# How the network listener's server marks the requests it passes on (`backend.access`).
+NETWORK_LISTENER, NETWORK = "miniatures.listener", "network"
 DEFAULT_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -48,17 +57,26 @@ def _never(_: Scope) -> bool:
     return False
 
 
+def _no_hosts() -> frozenset[str]:
+    return frozenset()
+
+
 class GuardMiddleware:
     def __init__(
         self,
         app: ASGIApp,
         allowed_hosts: Iterable[str] = (),
         reads_own_body: Callable[[Scope], bool] = _never,
+        session_rule: "SessionRule | None" = None,
+        network_hosts: Callable[[], frozenset[str]] = _no_hosts,
     ) -> None:
         """`reads_own_body(scope)`: whether the request goes to a route that reads its body
-        itself, within its own limit."""
+        itself, within its own limit; `network_hosts()`: the hosts of the network listener's
+        URLs, accepted on that listener."""
         self.app = app
         self.reads_own_body = reads_own_body
+        self.session_rule = session_rule
+        self.network_hosts = network_hosts
         configured = (_configured(host) for host in allowed_hosts)
         self.allowed_hosts = DEFAULT_HOSTS | {host for host in configured if host}
 
@@ -67,7 +85,11 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        problem = self.check(scope, headers)
+        problem = None
+        if self.session_rule is not None:
+            problem = await self.session_rule.check(scope, headers)
+        if problem is None:
+            problem = self.check(scope, headers)
         if problem is None and _has_body(headers) and not self.reads_own_body(scope):
             problem = _too_large(headers)
             if problem is None and "content-length" not in headers:
@@ -82,7 +104,10 @@ class GuardMiddleware:
     def check(self, scope: Scope, headers: Headers) -> errors.AppError | None:
         """Host, Origin and media type, in that order."""
         host = headers.get("host", "")
-        if host_name(host) not in self.allowed_hosts:
+        name = host_name(host)
+        if name not in self.allowed_hosts and not (
+            scope.get(NETWORK_LISTENER) == NETWORK and name in self.network_hosts()
+        ):
             return errors.BadHost()
         if scope["method"] in CHANGING_METHODS:
             origin = headers.get("origin")

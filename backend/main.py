@@ -1,6 +1,7 @@
 """The app factory: settings, database, copies, routes, error handlers, guards and the UI."""
 
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend import __version__
+from backend.access import Access, SessionRule, startup_problem, utc_now
 from backend.api import api_router
 from backend.api.deps import reads_own_body
 from backend.api.description import use_reshaped_openapi
@@ -16,6 +18,7 @@ from backend.collector import tune_collector
 from backend.db import make_engine, make_session_factory
 from backend.error_handlers import add_error_handlers
 from backend.guards import GuardMiddleware
+from backend.network import NetworkControl, NoNetwork, url_hosts
 from backend.services.copies import CopyStore
 from backend.services.daily_copies import Clock, DailyCopies
 from backend.services.snapshot_cache import SnapshotCache
@@ -38,10 +41,17 @@ class WithoutOwnHealthChecks(logging.Filter):
 
 
 def serve_app() -> FastAPI:
-    """The app of a server process: `uvicorn --factory backend.main:serve_app`."""
+    """The app of a server process: `uvicorn --factory backend.main:serve_app`. It refuses to
+    start, in one line and with exit code 2, where it would be open to the network without an
+    access key (or with a key too short)."""
+    settings = Settings()
+    problem = startup_problem(settings)
+    if problem is not None:
+        print(f"Miniatures Progress Tracker will not start: {problem}.", file=sys.stderr)
+        raise SystemExit(2)
     tune_collector()
     logging.getLogger("uvicorn.access").addFilter(WithoutOwnHealthChecks())
-    return create_app()
+    return create_app(settings)
 
 
 def create_app(
@@ -52,11 +62,14 @@ def create_app(
     daily_copies: bool = True,
     clock: Clock | None = None,
     database_outage: Callable[[], str | None] | None = None,
+    network: NetworkControl | None = None,
 ) -> FastAPI:
     """The app; `daily_copies=False` leaves out the daily copy's thread (tests that share one
     connection between the app and themselves), `clock` replaces the wall clock it runs on.
     `database_outage` tells, while the database is down, why, when whoever runs it knows (the
-    desktop's supervisor of its embedded PostgreSQL: e.g. "disk_full")."""
+    desktop's supervisor of its embedded PostgreSQL: e.g. "disk_full"). `network` is the
+    network listener of whoever serves the app (the desktop's), if it has one; `clock` also
+    tells pairing codes, sessions and failed attempts the time."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -91,12 +104,20 @@ def create_app(
     app.state.database_outage = database_outage or _no_outage_reason
     app.state.type_list_cache = SnapshotCache()
     app.state.copies = CopyStore(settings.backups_dir)
+    control: NetworkControl = network or NoNetwork()
+    now = clock.now if clock is not None else utc_now
+    access = Access(Access.key_of(settings), now=now, network=control)
+    app.state.access = access
 
     app.include_router(api_router)
     add_error_handlers(app)
     serve_ui(app, settings.ui_dist)
     app.add_middleware(
-        GuardMiddleware, allowed_hosts=settings.allowed_hosts, reads_own_body=reads_own_body(app)
+        GuardMiddleware,
+        allowed_hosts=settings.allowed_hosts,
+        reads_own_body=reads_own_body(app),
+        session_rule=SessionRule(access, session_factory, app.state.database_outage),
+        network_hosts=lambda: url_hosts(control.state().urls),
     )
     use_reshaped_openapi(app)
     return app

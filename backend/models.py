@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -119,3 +120,18 @@ class HistoryEvent(Base):
     undoes: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("history_events.id", ondelete="CASCADE")
     )
+
+
+class DeviceSession(Base):
+    """A session of another device: only its cookie's hash is kept (migration 0008)."""
+
+    __tablename__ = "device_sessions"
+    __table_args__ = (CheckConstraint("octet_length(token_hash) = 32", name="hash_size"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    # HMAC of the cookie under the access key in force when it was opened; None without one.
+    key_proof: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    label: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -342,3 +342,31 @@ class BackupEntry(BaseModel):
 
 class BackupList(BaseModel):
     backups: list[BackupEntry] = Field(description="Newest first.")
+
+
+class SessionOpen(RequestBody):
+    """One of the two: a pairing code from this computer, or the server's access key."""
+
+    pair: Annotated[str, Field(max_length=200)] | None = None
+    key: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class Pairing(BaseModel):
+    code: str
+    url: str
+    expires_at: datetime
+
+
+class DeviceOut(TypedDict):
+    id: int
+    label: str
+    created_at: datetime
+    last_seen_at: datetime
+
+
+class DeviceList(TypedDict):
+    devices: list[DeviceOut]
+
+
+class NetworkChange(RequestBody):
+    enabled: Annotated[bool, Field(strict=True)]

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Annotated
 
 from platformdirs import user_data_path
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from backend import resources
@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         validation_alias=AliasChoices("MINIATURES_ALLOWED_HOSTS", "allowed_hosts"),
+    )
+    # Server mode: every request needs a session, opened with this key (backend.access checks
+    # its length at start-up, never printing it; a SecretStr never shows in a repr or a log).
+    access_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MINIATURES_ACCESS_KEY", "access_key")
     )
     # The desktop's `--connect URL` when none is given: open the window onto that server.
     server_url: str | None = Field(

@@ -8,6 +8,7 @@ import webbrowser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backend.access import startup_problem
 from backend.db import make_engine
 from backend.main import create_app
 from backend.migrate import upgrade_database
@@ -23,6 +24,7 @@ from desktop.connect import (
 from desktop.focus import FocusListener, request_focus
 from desktop.instance import InstanceBusy, InstanceLock, RunningInstance
 from desktop.logs import configure_logging
+from desktop.network import NetworkListener
 from desktop.server import AppServer, ServerFailed
 from desktop.stopping import StopRequest
 
@@ -116,6 +118,7 @@ def open_window(
     *,
     title_suffix: str = "",
     storage_dir: Path | None = None,
+    access_key: str | None = None,
 ) -> bool:
     """The native window until it closes; False when none could open and the browser got the URL."""
     from desktop.window import gui_problem, run_window
@@ -131,6 +134,7 @@ def open_window(
                 *_probe_hooks(),
                 title_suffix=title_suffix,
                 storage_dir=storage_dir,
+                access_key=access_key,
             )
             return True
         except Exception as error:  # any GUI backend failure: the browser still works
@@ -141,8 +145,12 @@ def open_window(
     return False
 
 
-def connect(target: str, args: argparse.Namespace, data_dir: Path) -> int:
-    """A window (or the browser) onto an app serving elsewhere; its server is left as it is."""
+def connect(
+    target: str, args: argparse.Namespace, data_dir: Path, access_key: str | None = None
+) -> int:
+    """A window (or the browser) onto an app serving elsewhere; its server is left as it is.
+    With the server's `access_key` (MINIATURES_ACCESS_KEY), the window opens its session with
+    it; without, the page asks."""
     try:
         url = normalise_server_url(target)
         version = check_server(url)
@@ -184,6 +192,7 @@ def connect(target: str, args: argparse.Namespace, data_dir: Path) -> int:
                     focus,
                     title_suffix=f" — {server_label(url)}",
                     storage_dir=folder,
+                    access_key=access_key,
                 )
         finally:
             focus.close()
@@ -210,10 +219,12 @@ def serve(settings: Settings, args: argparse.Namespace, lock: InstanceLock) -> i
     with app_database(settings) as database:
         upgrade_database(database.url)
         engine = make_engine(database.url)
+        network = NetworkListener(settings.data_dir)
         app = create_app(
             settings.model_copy(update={"database_url": database.url}),
             engine=engine,
             database_outage=database.outage_reason,
+            network=network,
         )
         if args.headless:
             host, port = args.host or "127.0.0.1", 8000 if args.port is None else args.port
@@ -223,13 +234,17 @@ def serve(settings: Settings, args: argparse.Namespace, lock: InstanceLock) -> i
         server.start()
         focus = None if args.headless or args.browser else FocusListener()
         try:
+            network.serve(app)
             lock.publish(server.url, (focus.port, focus.token) if focus else None)
             say(f"{NAME} is running at {server.url} (stop with Ctrl-C).")
+            for url in network.state().urls:
+                say(f"Other devices on your network can reach it at {url} once paired.")
             if not stop.requested:
                 show(server.url, args, settings.data_dir, stop, focus)
         finally:
             if focus is not None:
                 focus.close()
+            network.close()
             server.stop()  # requests in flight finish first
             engine.dispose()
     log.info("stopped cleanly")
@@ -245,11 +260,17 @@ def main(argv: list[str] | None = None) -> int:
     log.info("starting %s with %s (data %s)", NAME, sys.argv, data_dir)
     if args.connect is not None:
         try:
-            return connect(args.connect, args, data_dir)
+            key = settings.access_key.get_secret_value() if settings.access_key else None
+            return connect(args.connect, args, data_dir, key)
         except Exception:
             log.exception("connecting failed")
             say(f"{NAME} could not open; details are in {log_file}.")
             return 1
+    problem = startup_problem(settings, args.host if args.headless else None)
+    if problem is not None:
+        log.info("refused to start: %s", problem)
+        say(f"{NAME} will not start: {problem}.")
+        return 2
     lock = InstanceLock(data_dir)
     try:
         other = lock.acquire()

@@ -6,9 +6,15 @@ save_backup() -> {"path": str | None} or {"code", "params"};
 open_backup() -> {"name", "text"}, {"text": None} or {"code", "params"};
 save_csv(name, text) -> {"path": str | None} or {"code", "params"}: the page writes the
 spreadsheet (its headers are in the user's language), the window only saves it;
-set_window_title(name) -> {"title": str} or {"code", "params"}.
+set_window_title(name) -> {"title": str} or {"code", "params"};
+access_key() -> the MINIATURES_ACCESS_KEY a `--connect` window was started with, or None: the
+page opens its session with it instead of asking.
+
+With that key, the bridge's own requests (the export it saves) go with a session of its own,
+opened the first time the server asks for one.
 """
 
+import http.cookiejar
 import json
 import logging
 import os
@@ -54,11 +60,23 @@ class DesktopBridge:
     """Exposed to the page as js_api: only the public methods are reachable from JavaScript."""
 
     def __init__(
-        self, base_url: str, choose_file: ChooseFile, set_title: SetTitle | None = None
+        self,
+        base_url: str,
+        choose_file: ChooseFile,
+        set_title: SetTitle | None = None,
+        *,
+        key: str | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._choose_file = choose_file
         self._set_title = set_title
+        self._key = key
+        self._http = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def access_key(self) -> str | None:
+        return self._key
 
     def set_window_title(self, name: object) -> Answer:
         """The app's name as the UI now says it ("Miniaturen-Tracker"): the window's title
@@ -132,9 +150,30 @@ class DesktopBridge:
 
     def _fetch_export(self) -> tuple[bytes, str]:
         request = urllib.request.Request(f"{self._base_url}/api/v1/export")
-        with urllib.request.urlopen(request, timeout=120) as response:
+        try:
+            return self._read_export(request)
+        except urllib.error.HTTPError as error:
+            if error.code != 401 or self._key is None:
+                raise
+            error.close()
+        self._open_session()
+        return self._read_export(request)
+
+    def _read_export(self, request: urllib.request.Request) -> tuple[bytes, str]:
+        with self._http.open(request, timeout=120) as response:
             data: bytes = response.read()
             return data, attachment_name(response.headers)
+
+    def _open_session(self) -> None:
+        body = json.dumps({"key": self._key}).encode()
+        request = urllib.request.Request(
+            f"{self._base_url}/api/v1/session",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "User-Agent": "Desktop window"},
+        )
+        with self._http.open(request, timeout=30):
+            pass
 
     @staticmethod
     def _server_error(error: urllib.error.HTTPError) -> Answer:

@@ -6,7 +6,7 @@ import threading
 import time
 
 import uvicorn
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from backend.collector import tune_collector
 
@@ -26,6 +26,18 @@ def bind(host: str, port: int) -> socket.socket:
         raise ServerFailed(f"cannot listen on {host}:{port} ({error.strerror})") from error
 
 
+def bind_everywhere(port: int) -> socket.socket:
+    """A listening socket on every address of this machine, IPv4 and IPv6 where it can."""
+    if socket.has_dualstack_ipv6():
+        try:
+            return socket.create_server(
+                ("", port), family=socket.AF_INET6, dualstack_ipv6=True, backlog=128
+            )
+        except OSError:
+            pass  # IPv6 switched off: IPv4 alone
+    return bind("0.0.0.0", port)
+
+
 def display_url(host: str, port: int) -> str:
     shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
     if ":" in shown:
@@ -34,8 +46,19 @@ def display_url(host: str, port: int) -> str:
 
 
 class AppServer:
-    def __init__(self, app: FastAPI, host: str, port: int) -> None:
-        self._socket = bind(host, port)
+    """`listening` instead of host and port: a socket bound already (the network listener's);
+    `lifespan=False` for a second server of an app whose first runs its start and stop."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        listening: socket.socket | None = None,
+        lifespan: bool = True,
+    ) -> None:
+        self._socket = listening or bind(host, port)
         self.port = self._socket.getsockname()[1]
         self.url = display_url(host, self.port)
         config = uvicorn.Config(
@@ -44,6 +67,7 @@ class AppServer:
             port=self.port,
             log_config=None,  # our handlers: the rotating file in the data folder
             timeout_graceful_shutdown=10,
+            lifespan="auto" if lifespan else "off",
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -138,12 +138,14 @@ def run_window(
     *,
     title_suffix: str = "",
     storage_dir: Path | None = None,
+    access_key: str | None = None,
 ) -> None:
     """Shows the app until the window is closed or a stop is requested.
 
     The title is the app's name, in the UI's language once the page says it, then
     `title_suffix` (e.g. " — 127.0.0.1:8000"). `storage_dir` holds the page's saved
-    preferences (default: under `data_dir`).
+    preferences (default: under `data_dir`). `access_key`: the server's key (a `--connect`
+    window), offered to the page by the bridge.
 
     Raises webview's error when no GUI backend starts after all.
     """
@@ -165,7 +167,7 @@ def run_window(
         if window is not None:
             window.set_title(name + title_suffix)
 
-    bridge = DesktopBridge(url, choose_file or dialogs.choose, set_title)
+    bridge = DesktopBridge(url, choose_file or dialogs.choose, set_title, key=access_key)
     window = webview.create_window(
         TITLE + title_suffix, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
     )

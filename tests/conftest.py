@@ -25,7 +25,7 @@ from backend.settings import Settings
 from tests.dbserver import create_database, drop_database, postgres_server
 
 BASE_URL = "http://127.0.0.1"
-TABLES = "groups, miniature_types, stage_counts, history_events"
+TABLES = "groups, miniature_types, stage_counts, history_events, device_sessions"
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -9,11 +9,12 @@ ROOT=$(pwd)
 say() { printf '\n==> %s\n' "$*"; }
 
 # --- System packages: Chromium for the browser tests, Xvfb and Qt's libraries for the window,
-# a Docker engine and debootstrap for the stack's test (tests/docker/engine.py).
+# a Docker engine and debootstrap for the stack's test (tests/docker/engine.py), zbar's decoder
+# for the pairing QR code.
 APT_PACKAGES=(chromium xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0
   libxcb-xinerama0 libegl1 libgl1 libnss3 libasound2 libxkbfile1 libxcomposite1 libxdamage1
-  libxrandr2 libxtst6 x11-utils imagemagick xdotool docker.io debootstrap faketime)
+  libxrandr2 libxtst6 x11-utils imagemagick xdotool docker.io debootstrap faketime zbar-tools)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from backend.api import backup_file, copies, groups, health, stats, types
+from backend.api import access, backup_file, copies, groups, health, stats, types
 from backend.api.responses import COMMON_ERRORS
 
 api_router = APIRouter(prefix="/api/v1", responses=COMMON_ERRORS)
@@ -12,3 +12,4 @@ api_router.include_router(groups.router)
 api_router.include_router(stats.router)
 api_router.include_router(backup_file.router)
 api_router.include_router(copies.router)
+api_router.include_router(access.router)

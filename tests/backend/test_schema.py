@@ -13,7 +13,7 @@ from backend.db import make_engine
 from backend.migrate import downgrade_database, upgrade_database
 from backend.models import Base
 
-APP_TABLES = {"groups", "miniature_types", "stage_counts", "history_events"}
+APP_TABLES = {"groups", "miniature_types", "stage_counts", "history_events", "device_sessions"}
 
 
 def table_names(url: str) -> set[str]:
@@ -296,3 +296,36 @@ def test_database_keeps_groups_and_notes_honest(conn: Connection) -> None:
     conn.execute(text("DELETE FROM groups WHERE id = :g"), {"g": group})
     left = conn.execute(text("SELECT group_id FROM miniature_types WHERE id = :t"), {"t": orks})
     assert left.scalar_one() is None
+
+
+def test_sessions_migration_goes_up_down_and_up_leaving_the_collection(
+    database_factory: Callable[[], str],
+) -> None:
+    """0008 adds the sessions of other devices; going back drops them (a device then pairs
+    again) and touches nothing of the collection."""
+    url = database_factory()
+    upgrade_database(url, "0007")
+    engine = make_engine(url)
+    session = (
+        "INSERT INTO device_sessions (token_hash, label, created_at, last_seen_at) "
+        "VALUES (:h, 'Android · Chrome', now(), now())"
+    )
+    try:
+        with engine.begin() as conn:
+            new_type(conn, "orks")
+        assert "device_sessions" not in table_names(url)
+        upgrade_database(url, "0008")
+        with engine.begin() as conn:
+            conn.execute(text(session), {"h": bytes(32)})
+            assert refused(conn, session, h=bytes(32))  # one row per cookie hash
+            assert refused(conn, session, h=bytes(16))  # a SHA-256, nothing else
+        downgrade_database(url, "0007")
+        assert "device_sessions" not in table_names(url)
+        upgrade_database(url)
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM device_sessions")).scalar_one() == 0
+            assert conn.execute(text("SELECT name FROM miniature_types")).scalars().all() == [
+                "orks"
+            ]
+    finally:
+        engine.dispose()

@@ -179,10 +179,11 @@ def test_save_csv_cancelled_or_failing_writes_nothing(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-def test_only_the_file_calls_and_the_title_are_exposed_to_the_page() -> None:
+def test_only_the_file_calls_the_title_and_the_key_are_exposed_to_the_page() -> None:
     bridge = DesktopBridge("http://unused", Dialog(None), lambda name: None)
     public = [name for name in dir(bridge) if not name.startswith("_")]
-    assert public == ["open_backup", "save_backup", "save_csv", "set_window_title"]
+    assert public == ["access_key", "open_backup", "save_backup", "save_csv", "set_window_title"]
+    assert bridge.access_key() is None  # a window on its own server has no key to give
 
 
 def test_the_window_title_follows_the_name_the_page_gives() -> None:
@@ -202,3 +203,28 @@ def test_a_title_that_is_no_name_is_refused(name: object) -> None:
         "params": {"fields": ["name"]},
     }
     assert titles == []
+
+
+def test_with_the_servers_key_the_export_opens_a_session_of_its_own(
+    settings, engine, tmp_path: Path, reset_db: None
+) -> None:  # type: ignore[no-untyped-def]
+    """A `--connect` window on a server with an access key: the bridge's own request (the
+    export it saves) needs a session too, and opens one with the key it was given."""
+    from backend.settings import Settings
+    from tests.network_servers import run_servers
+
+    key = "the-servers-access-key-0123"
+    keyed = settings.model_copy(update={"access_key": Settings(access_key=key).access_key})
+    servers = run_servers(keyed, engine, tmp_path / "data")
+    near = next(servers)
+    try:
+        url = str(near.loopback.base_url)
+        assert DesktopBridge(url, Dialog(tmp_path / "a.json"), key=key).access_key() == key
+        without = DesktopBridge(url, Dialog(tmp_path / "b.json")).save_backup()
+        assert without == {"code": "ERR_AUTH_REQUIRED", "params": {}}
+        answer = DesktopBridge(url, Dialog(tmp_path / "a.json"), key=key).save_backup()
+        assert answer == {"path": str(tmp_path / "a.json")}
+        assert json.loads((tmp_path / "a.json").read_text())["format"] == "miniatures-tracker"
+        assert not (tmp_path / "b.json").exists()
+    finally:
+        servers.close()

@@ -3,9 +3,12 @@
 import json
 import re
 import subprocess
+import time
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.dbserver import postgres_pids
@@ -233,3 +236,57 @@ def test_browser_mode_opens_the_url(
     assert wait_until(lambda: opened.exists() and opened.read_text().split() == [url])
     assert get(url)[0] == 200  # the UI itself
     assert launcher.terminate() == 0
+
+
+QR_SHOWN = "!!document.querySelector('[data-testid=phone-qr] svg')"
+OPEN_PHONE_DIALOG = "document.querySelector('[data-testid=phone-button]')?.click()"
+
+
+def test_use_on_your_phone_shows_a_qr_code_that_pairs(
+    start_launcher, launcher_env: dict[str, str], launch_dir: Path, display: str, tmp_path: Path
+) -> None:
+    """The real window: 'Use on your phone' (the listener on since the last run, on its kept
+    port) shows a QR code that zbar reads off the screen, and the link in it pairs a device
+    (reached here at 127.0.0.1 on the listener's port, never at the address in the link)."""
+    port = free_port()
+    (launch_dir / "network.json").write_text(json.dumps({"enabled": True, "port": port}))
+    shown = tmp_path / "shown.json"
+    probe = {
+        "wait_for_text": "",
+        "result": str(tmp_path / "result.json"),
+        "close_file": str(tmp_path / "close"),
+        "steps": [{"until": QR_SHOWN, "nudge": OPEN_PHONE_DIALOG, "done": str(shown)}],
+    }
+    window = start_launcher([], window_env(launcher_env, display, probe, tmp_path))
+    url = window.wait_for_url()
+    assert wait_until(shown.exists, timeout=120), window.lines
+    assert json.loads(shown.read_text())["reached"]
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "window-phone-dialog.png"
+    text = None
+    for _ in range(40):  # the code is in the page; the screen shows it a few frames later
+        subprocess.run(["import", "-display", display, "-window", "root", str(shot)], check=True)
+        found = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", str(shot)], capture_output=True, text=True, timeout=60
+        )
+        if found.returncode == 0:
+            text = found.stdout.strip()
+            break
+        time.sleep(0.5)
+    assert text is not None, "zbar found no QR code on the screen"
+    link = urllib.parse.urlsplit(text)
+    assert link.scheme == "http" and link.port == port and link.path == "/"
+    assert link.fragment.startswith("pair=")
+    code = link.fragment.removeprefix("pair=")
+
+    with httpx.Client(timeout=10) as phone:
+        paired = phone.post(f"http://127.0.0.1:{port}/api/v1/session", json={"pair": code})
+        assert paired.status_code == 204
+        assert phone.get(f"http://127.0.0.1:{port}/api/v1/types").status_code == 200
+    devices = httpx.get(f"{url}/api/v1/devices").json()["devices"]
+    assert len(devices) == 1
+
+    (tmp_path / "close").touch()
+    assert window.process.wait(30) == 0
+    assert postgres_pids(launch_dir / "pgdata") == []

@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page
+from sqlalchemy import Engine
 
 from backend.settings import REPO_ROOT, Settings
+from tests.network_servers import Servers, run_servers
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 AXE = REPO_ROOT / "ui" / "node_modules" / "axe-core" / "axe.min.js"
@@ -57,6 +59,14 @@ def built_ui(settings: Settings) -> Path:
 @pytest.fixture(scope="session")
 def base_url(live_server: str, built_ui: Path) -> str:
     return live_server
+
+
+@pytest.fixture
+def phone_servers(
+    settings: Settings, engine: Engine, tmp_path: Path, built_ui: Path, reset_db: None
+) -> Iterator[Servers]:
+    """The app on a loopback port and on its network listener (open), as the desktop runs it."""
+    yield from run_servers(settings, engine, tmp_path)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     create_type,
     move,
 )
+from tests.network_servers import Servers
 
 LOOKS = [(scheme, width) for scheme in ("light", "dark") for width in (1280, 360)]
 
@@ -161,4 +162,32 @@ def test_no_violations_anywhere(open_context: OpenContext, api: httpx.Client, la
         print(where)
         for problem in problems:
             print("   ", problem[:400])
+    assert found == {}
+
+
+def test_no_violations_on_the_screens_of_other_devices(
+    phone_servers: Servers, open_context: OpenContext, lang: str
+) -> None:
+    """'Use on your phone' (off, and on with its QR code and a paired device), and the key
+    screen another device sees."""
+    found: dict[str, list[str]] = {}
+    servers = phone_servers
+    servers.loopback.put("/api/v1/network", json={"enabled": False})
+    context = open_context(lang, viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
+    page = context.new_page()
+    page.clock.set_fixed_time(servers.clock.at)
+    page.goto(str(servers.loopback.base_url))
+    page.get_by_test_id("phone-button").click()
+    expect(page.get_by_test_id("phone-off")).to_be_visible()
+    check(page, "phone dialog, off", found)
+    page.get_by_test_id("phone-switch").click()
+    expect(page.get_by_test_id("phone-qr").locator("svg")).to_be_visible()
+    servers.pair(**{"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)"})
+    expect(page.get_by_test_id("phone-device")).to_have_count(1, timeout=15_000)
+    check(page, "phone dialog, on", found)
+
+    other = context.new_page()
+    other.goto(f"http://127.0.0.1:{servers.network_port}/")
+    expect(other.get_by_test_id("key-screen")).to_be_visible()
+    check(other, "key screen", found)
     assert found == {}

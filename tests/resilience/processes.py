@@ -177,8 +177,11 @@ class Launcher(AppServer):
     """What a user runs: `launcher.py --headless`, with its own embedded PostgreSQL in the
     data folder (no DATABASE_URL); the setup step is skipped, the test venv is the app's."""
 
-    def __init__(self, data_dir: Path, *, port: int | None = None) -> None:
-        super().__init__(None, data_dir, port=port, extra_env={"MINIATURES_SKIP_BOOTSTRAP": "1"})
+    def __init__(
+        self, data_dir: Path, *, port: int | None = None, extra_env: dict[str, str] | None = None
+    ) -> None:
+        env = {"MINIATURES_SKIP_BOOTSTRAP": "1", **(extra_env or {})}
+        super().__init__(None, data_dir, port=port, extra_env=env)
 
     def command(self) -> list[str]:
         return [

@@ -11,7 +11,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.resilience.processes import Launcher
+from tests.resilience.processes import Launcher, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -110,4 +110,43 @@ def test_imported_contents_never_reach_the_logs(launcher: Launcher) -> None:
     texts = log_texts(launcher)
     assert any(name.endswith(".log") and text for name, text in texts.items()), texts.keys()
     leaked = [name for name, text in texts.items() if marker in text]
+    assert leaked == []
+
+
+def test_keys_codes_and_cookies_never_reach_the_logs(tmp_path: Path) -> None:
+    """Server mode with the network listener open: the key, a pairing code (used, wrong and
+    typed) and the session cookies appear in no log, no console line and no error answer."""
+    key = f"key-{uuid.uuid4().hex}"
+    network_port = free_port()
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "network.json").write_text(json.dumps({"enabled": True, "port": network_port}))
+    app = Launcher(data, extra_env={"MINIATURES_ACCESS_KEY": key})
+    app.start(timeout=60)
+    secrets: list[str] = [key]
+    try:
+        with (
+            httpx.Client(base_url=app.url, timeout=30.0) as near,
+            httpx.Client(base_url=f"http://127.0.0.1:{network_port}", timeout=30.0) as phone,
+        ):
+            for wrong in (key[:-1], key.upper()):
+                answer = near.post("/api/v1/session", json={"key": wrong})
+                assert answer.status_code == 401 and wrong not in answer.text
+            assert near.post("/api/v1/session", json={"key": key}).status_code == 204
+            secrets.append(near.cookies["miniatures_session"])
+            code = near.post("/api/v1/pairings").json()["code"]
+            secrets += [code, code.replace("-", "")]
+            assert phone.post("/api/v1/session", json={"pair": code}).status_code == 204
+            secrets.append(phone.cookies["miniatures_session"])
+            used = phone.post("/api/v1/session", json={"pair": code})
+            assert used.status_code == 401 and code not in used.text
+            assert phone.get("/api/v1/types").status_code == 200
+    finally:
+        app.stop()
+    texts = log_texts(app)
+    assert any(name.endswith(".log") and text for name, text in texts.items()), texts.keys()
+    assert "/api/v1/session" in "".join(texts.values()), "the requests were logged"
+    leaked = [
+        (name, secret[:6]) for name, text in texts.items() for secret in secrets if secret in text
+    ]
     assert leaked == []

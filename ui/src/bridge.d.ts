@@ -15,6 +15,8 @@ export interface DesktopBridge {
   save_csv?(name: string, text: string): Promise<SaveBackupResult>
   /** Absent from a window of an older version (connected to this server). */
   set_window_title?(name: string): Promise<{ title: string } | BridgeFailure>
+  /** The server's access key a `--connect` window was started with (absent in older windows). */
+  access_key?(): Promise<string | null>
 }
 
 declare global {

@@ -1,5 +1,6 @@
 import { createApp } from 'vue'
 import App from './App.vue'
+import { takePairingCode } from './api/session'
 import { followWindowTitle, initBridge } from './composables/useBridge'
 import { applyDocumentLocale, detectLocale } from './composables/useLocale'
 import { installRouteFocus } from './composables/useRouteFocus'
@@ -13,6 +14,8 @@ initBridge()
 
 const i18n = createAppI18n(locale)
 followWindowTitle(() => i18n.global.t('app.name'))
+// Before the router reads the address: the code must not stay in the address bar or history.
+const pairingCode = takePairingCode()
 const router = createAppRouter()
 installRouteFocus(router)
-createApp(App).use(i18n).use(router).mount('#app')
+createApp(App, { pairingCode }).use(i18n).use(router).mount('#app')

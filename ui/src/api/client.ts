@@ -4,7 +4,15 @@ import createClient from 'openapi-fetch'
 import type { Stage } from '../stages'
 import { databaseDown, markDown, markOnline } from './connection'
 import type { paths } from './schema'
-import type { AddRequest, ImportMode, MoveRequest, TypeChange, TypeCreate } from './types'
+import { markSessionNeeded } from './session'
+import type {
+  AddRequest,
+  ImportMode,
+  MoveRequest,
+  SessionOpen,
+  TypeChange,
+  TypeCreate,
+} from './types'
 
 export type ErrorParams = Record<string, unknown>
 
@@ -50,6 +58,7 @@ async function settle<T>(call: Promise<Answer<T>>): Promise<{ data: T; response:
   if (error.code === 'ERR_DATABASE_UNAVAILABLE') markDown(databaseDown(error.params))
   else if (error.code === 'ERR_NETWORK') markDown('offline')
   else markOnline()
+  if (error.code === 'ERR_AUTH_REQUIRED') markSessionNeeded()
   throw error
 }
 
@@ -108,6 +117,20 @@ export const api = {
         bodySerializer: () => text,
       }),
     ),
+  /** Opens this device's session (the server sets its cookie). */
+  openSession: async (body: SessionOpen): Promise<void> => {
+    await settle(http.POST('/api/v1/session', { body }))
+  },
+  endSession: async (): Promise<void> => {
+    await settle(http.DELETE('/api/v1/session'))
+  },
+  network: () => data(http.GET('/api/v1/network')),
+  setNetwork: (enabled: boolean) => data(http.PUT('/api/v1/network', { body: { enabled } })),
+  newPairing: () => data(http.POST('/api/v1/pairings')),
+  devices: () => data(http.GET('/api/v1/devices')),
+  removeDevice: async (id: number): Promise<void> => {
+    await settle(http.DELETE('/api/v1/devices/{device_id}', { params: { path: { device_id: id } } }))
+  },
   listBackups: () => data(http.GET('/api/v1/backups')),
   takeBackup: () => data(http.POST('/api/v1/backups')),
   restoreBackup: (name: string, dryRun: boolean) =>
