@@ -388,7 +388,7 @@ class _Reader:
                     if next(tokens)[0] != "start_array":
                         raise _Broken("NOT_ARRAY")
                     self.version_ahead(body)
-                    self.type_list()
+                    self.types = self.objects(self.type, self.types)
                 else:
                     self.value()
                     continue
@@ -406,17 +406,22 @@ class _Reader:
             return
         if event != "start_array":
             raise _Broken("NOT_ARRAY")
-        for event, _ in tokens:
+        self.groups = self.objects(self.group, self.groups)
+
+    def objects(self, read: Callable[[int], None], number: int) -> int:
+        """Reads an array's objects (its `[` already read), each with `read(number)`, numbered on
+        from `number`: an error inside one names it. Returns the next number."""
+        for event, _ in self.tokens:
             if event == "end_array":
                 break
-            group_no = self.groups
             try:
                 if event != "start_map":
                     raise _Broken("NOT_OBJECT")
-                self.group(group_no)
+                read(number)
             except _Broken as broken:
-                raise broken.within(group_no) from None
-            self.groups += 1
+                raise broken.within(number) from None
+            number += 1
+        return number
 
     def group(self, group_no: int) -> None:
         name = key = created_at = None
@@ -448,19 +453,6 @@ class _Reader:
                     name_at=self.events, created_at=created_at,
                 ))
                 # fmt: on
-
-    def type_list(self) -> None:
-        for event, _ in self.tokens:
-            if event == "end_array":
-                break
-            type_no = self.types
-            try:
-                if event != "start_map":
-                    raise _Broken("NOT_OBJECT")
-                self.type(type_no)
-            except _Broken as broken:
-                raise broken.within(type_no) from None
-            self.types += 1
 
     def type(self, type_no: int) -> None:
         tokens = self.tokens
