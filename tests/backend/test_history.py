@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from backend.schemas import HistoryGroup
 from backend.services.history import group_events
 from backend.stages import Stage
+from backend.times import utc_text
 from tests.backend.core_api import API, create_type, groups, insert_events, run_sql
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -194,6 +195,25 @@ def test_history_reads_oldest_first_whatever_the_insert_order(client: TestClient
         ("IN_BOX", "BUILDING", "2026-11-26T10:00:30Z"),
         ("IN_BOX", "DONE", "2026-11-26T13:00:10Z"),
     ]
+
+
+def test_history_writes_its_times_as_every_answer_does(client: TestClient) -> None:
+    """A fraction only when there is one, all six digits of it; UTC with Z; and the 300 s
+    rule to the microsecond, before 1970 too."""
+    type_id = create_type(client, "Orks")["id"]
+    early = datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC)
+    moments = [early, early + timedelta(seconds=299, microseconds=999999), at(0.12), at(0.120001)]
+    moments += [at(300.120001), at(900.000001)]
+    insert_events(client, type_id, [(None, "IN_BOX", 1, moment) for moment in moments])
+    found = [(g["events"], g["at"], g["last_at"]) for g in groups(client, type_id)]
+    assert found == [
+        (2, "1969-12-31T23:59:59.500000Z", "1970-01-01T00:04:59.499999Z"),
+        (2, "2026-11-26T10:00:00.120000Z", "2026-11-26T10:00:00.120001Z"),
+        (1, "2026-11-26T10:05:00.120001Z", "2026-11-26T10:05:00.120001Z"),  # 300 s exactly
+        (1, "2026-11-26T10:15:00.000001Z", "2026-11-26T10:15:00.000001Z"),
+    ]
+    # As the type's own time is written, by pydantic.
+    assert [utc_text(moment) for moment in moments[::2]] == [g[1] for g in found[:3]]
 
 
 def test_history_of_other_types_is_not_mixed_in(client: TestClient) -> None:
