@@ -1,5 +1,6 @@
 """The local-server guards, in the contract's order: Host, Origin, media type, size; before
-them, the session rule (`backend.access.SessionRule`) where the request needs a session.
+them, the session rule (`SessionCheck`: `backend.access.SessionRule`) where the request needs
+a session.
 
 A page on another site must not be able to drive this server: the Host allow-list stops
 DNS rebinding, the Origin check stops cross-site requests, and requiring a JSON body makes a
@@ -13,7 +14,7 @@ made by `errors.error_response`.
 
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,8 +22,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from backend import errors
 from backend.limits import MAX_BODY_BYTES
 
-if TYPE_CHECKING:
-    from backend.access import SessionRule
+
+class SessionCheck(Protocol):
+    """What the guard asks of the session rule (`backend.access.SessionRule`), which depends on
+    this module and not the other way round."""
+
+    async def check(self, scope: Scope, headers: Headers) -> errors.AppError | None: ...
+
 
 # How the network listener's server marks the requests it passes on (`backend.access`).
 NETWORK_LISTENER, NETWORK = "miniatures.listener", "network"
@@ -67,7 +73,7 @@ class GuardMiddleware:
         app: ASGIApp,
         allowed_hosts: Iterable[str] = (),
         reads_own_body: Callable[[Scope], bool] = _never,
-        session_rule: "SessionRule | None" = None,
+        session_rule: SessionCheck | None = None,
         network_hosts: Callable[[], frozenset[str]] = _no_hosts,
     ) -> None:
         """`reads_own_body(scope)`: whether the request goes to a route that reads its body
