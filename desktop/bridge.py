@@ -8,7 +8,9 @@ save_csv(name, text) -> {"path": str | None} or {"code", "params"}: the page wri
 spreadsheet (its headers are in the user's language), the window only saves it;
 set_window_title(name) -> {"title": str} or {"code", "params"};
 access_key() -> the MINIATURES_ACCESS_KEY a `--connect` window was started with, or None: the
-page opens its session with it instead of asking.
+page opens its session with it instead of asking;
+use_key(key) -> {"used": bool}: the key the user typed into the page, once the page's session
+opened with it (the page's cookie is HttpOnly, out of the bridge's reach).
 
 With that key, the bridge's own requests (the export it saves) go with a session of its own,
 opened the first time the server asks for one.
@@ -40,6 +42,7 @@ ChooseFile = Callable[[DialogKind, str], Path | None]
 SetTitle = Callable[[str], None]
 Answer = dict[str, Any]
 MAX_TITLE_LENGTH = 200  # the app's name in any language is far shorter
+MAX_KEY_LENGTH = 1000  # as POST /session takes it
 
 
 def _error(code: str, **params: object) -> Answer:
@@ -77,6 +80,13 @@ class DesktopBridge:
 
     def access_key(self) -> str | None:
         return self._key
+
+    def use_key(self, key: object) -> Answer:
+        """Takes the key the page opened its session with, for the bridge's own requests."""
+        if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH:
+            return {"used": False}
+        self._key = key
+        return {"used": True}
 
     def set_window_title(self, name: object) -> Answer:
         """The app's name as the UI now says it ("Miniaturen-Tracker"): the window's title

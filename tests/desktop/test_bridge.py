@@ -182,7 +182,14 @@ def test_save_csv_cancelled_or_failing_writes_nothing(tmp_path: Path) -> None:
 def test_only_the_file_calls_the_title_and_the_key_are_exposed_to_the_page() -> None:
     bridge = DesktopBridge("http://unused", Dialog(None), lambda name: None)
     public = [name for name in dir(bridge) if not name.startswith("_")]
-    assert public == ["access_key", "open_backup", "save_backup", "save_csv", "set_window_title"]
+    assert public == [
+        "access_key",
+        "open_backup",
+        "save_backup",
+        "save_csv",
+        "set_window_title",
+        "use_key",
+    ]
     assert bridge.access_key() is None  # a window on its own server has no key to give
 
 
@@ -226,5 +233,14 @@ def test_with_the_servers_key_the_export_opens_a_session_of_its_own(
         assert answer == {"path": str(tmp_path / "a.json")}
         assert json.loads((tmp_path / "a.json").read_text())["format"] == "miniatures-tracker"
         assert not (tmp_path / "b.json").exists()
+        # A window started without the key, where the user typed it into the page: the page
+        # hands it over once its session opened, and the export goes through.
+        typed = DesktopBridge(url, Dialog(tmp_path / "c.json"))
+        assert typed.use_key(None) == typed.use_key("") == {"used": False}
+        assert typed.use_key("k" * 1001) == {"used": False}
+        assert typed.save_backup() == {"code": "ERR_AUTH_REQUIRED", "params": {}}
+        assert typed.use_key(key) == {"used": True}
+        assert typed.save_backup() == {"path": str(tmp_path / "c.json")}
+        assert json.loads((tmp_path / "c.json").read_text())["format"] == "miniatures-tracker"
     finally:
         servers.close()

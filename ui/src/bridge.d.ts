@@ -17,6 +17,9 @@ export interface DesktopBridge {
   set_window_title?(name: string): Promise<{ title: string } | BridgeFailure>
   /** The server's access key a `--connect` window was started with (absent in older windows). */
   access_key?(): Promise<string | null>
+  /** The key the user typed, once the page's session opened with it: the window's own requests
+   *  (the export it saves) then open their session with it too (absent in older windows). */
+  use_key?(key: string): Promise<{ used: boolean }>
 }
 
 declare global {

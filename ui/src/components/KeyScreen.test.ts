@@ -68,4 +68,34 @@ describe('KeyScreen', () => {
     expect(sent).toEqual([{ key: 'key-from-the-environment' }])
     expect(sessionNeeded.value).toBe(false)
   })
+
+  it("hands a typed key to the window once it opened the page's session, and a pairing code never", async () => {
+    server.on('POST', '/api/v1/session', ({ body }) => {
+      const { key } = body as { key?: string }
+      return key === undefined || key === 'the-right-key-of-the-server'
+        ? { status: 204 }
+        : { status: 401, body: { code: 'ERR_BAD_KEY', params: {} } }
+    })
+    const api = { save_backup: vi.fn(), open_backup: vi.fn(), use_key: vi.fn(async () => ({ used: true })) }
+    ;(window as { pywebview?: unknown }).pywebview = { api }
+    initBridge(window)
+    const { wrapper } = mountWithI18n(KeyScreen)
+    mounted.push(wrapper)
+    await flushPromises()
+    const submit = async (typed: string) => {
+      markSessionNeeded()
+      await wrapper.get('[data-testid="key-input"]').setValue(typed)
+      await wrapper.get('form').trigger('submit')
+      await flushPromises()
+    }
+    await submit('a-wrong-key-of-some-length')
+    expect(api.use_key).not.toHaveBeenCalled()
+    await submit('ABCD-EFGH-JKMN')
+    expect(sessionNeeded.value).toBe(false)
+    expect(api.use_key).not.toHaveBeenCalled()
+    await submit('  the-right-key-of-the-server ')
+    expect(api.use_key).toHaveBeenCalledOnce()
+    expect(api.use_key).toHaveBeenCalledWith('the-right-key-of-the-server')
+    expect(sessionNeeded.value).toBe(false)
+  })
 })
