@@ -66,6 +66,21 @@ def test_a_new_group_is_empty_and_named_as_types_are(client: TestClient) -> None
     assert client.post(f"{API}/groups", json={"name": "ORKS"}).status_code == 201
 
 
+def test_group_names_keep_the_control_character_rule_of_type_names(client: TestClient) -> None:
+    """Each control character is a space in the stored name; runs of them are one space in the
+    key; NUL is refused, as in a type's name."""
+    created = create_group(client, "Blood\tAngels\x07 2nd")
+    assert created["name"] == "Blood Angels  2nd"
+    assert answer(client.post(f"{API}/groups", json={"name": "blood angels 2nd"})) == TAKEN
+    assert answer(client.post(f"{API}/groups", json={"name": "Or\x00ks"})) == (
+        400,
+        {"code": "ERR_VALIDATION", "params": {"fields": ["name"]}},
+    )
+    renamed = client.patch(f"{API}/groups/{created['id']}", json={"name": "\x1bOrks\r\n"})
+    assert renamed.json()["name"] == "Orks"
+    assert [g["name"] for g in client.get(f"{API}/groups").json()["groups"]] == ["Orks"]
+
+
 def test_groups_are_listed_by_name_key_with_their_types_totals(client: TestClient) -> None:
     necrons = create_group(client, "necrons")["id"]
     tide = create_group(client, "Ёлки-палки")["id"]
