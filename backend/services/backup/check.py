@@ -173,18 +173,53 @@ def _has_lone_surrogate(body: Buffer) -> bool:
     return False
 
 
+# Where a string open at a piece's end begins (a piece with escapes); a string; the rest of a
+# number or literal. Possessive: linear, whatever the bytes.
+_WHOLE_TOKENS = re.compile(rb'(?:[^"]++|"(?:[^"\\]++|\\.)*+")*+', re.DOTALL)
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_WORD = re.compile(rb"[-+.0-9A-Za-z]*")
+
+
 class _BodyFile:
     """The body as a file for ijson, read a piece at a time without a copy of the whole
-    (io.BytesIO copies any buffer but bytes)."""
+    (io.BytesIO copies any buffer but bytes).
+
+    A piece never ends inside a string or a number: yajl reads a token cut by a piece's end
+    again from its start with each further piece, so one string of 20 MiB with escapes or
+    non-ASCII text took about 40 s (quadratic), against a fraction of a second whole. A piece
+    is `size` bytes and the rest of the token it cuts, so its other tokens, and the events
+    ijson makes of them at once, stay as few as before.
+    """
 
     def __init__(self, body: Buffer) -> None:
         self.view = memoryview(body)
         self.at = 0
 
     def read(self, size: int) -> bytes:
-        piece = bytes(self.view[self.at : self.at + size])
-        self.at += len(piece)
+        start, end = self.at, len(self.view)
+        cut = min(start + size, end)
+        piece = bytes(self.view[start:cut])
+        if piece and cut < end:  # (ijson reads 0 bytes first, to tell bytes from text)
+            open_at = _open_string(piece)
+            if open_at is not None:  # to the string's end (or the body's)
+                string = _STRING.match(self.view, start + open_at)
+                cut = end if string is None else string.end()
+            else:
+                cut = _WORD.match(self.view, cut).end()  # type: ignore[union-attr]
+            if cut > start + len(piece):
+                piece = bytes(self.view[start:cut])
+        self.at = cut
         return piece
+
+
+def _open_string(piece: bytes) -> int | None:
+    """Where the string still open at the end of a piece that starts outside strings begins,
+    if one is. Without a backslash, every quote opens or closes a string: counting them is
+    several times quicker than reading the tokens, as for the most of a file."""
+    if b"\\" not in piece:
+        return piece.rindex(b'"') if piece.count(b'"') % 2 else None
+    whole = _WHOLE_TOKENS.match(piece).end()  # type: ignore[union-attr]
+    return whole if whole < len(piece) else None
 
 
 def _skip(tokens: Tokens, event: str) -> None:
