@@ -96,8 +96,9 @@ def end_own_session(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/devices", response_model=DeviceList, responses=LOCAL)
-def list_devices(session: SessionDep, _: LocalAccess) -> Response:
-    return json_response({"devices": device_sessions.list_devices(session=session)})
+def list_devices(session: SessionDep, access: LocalAccess) -> Response:
+    devices = device_sessions.list_devices(session=session, now=access.now())
+    return json_response({"devices": devices})
 
 
 @router.delete("/devices/{device_id}", status_code=204, response_class=Response, responses=LOCAL)

@@ -28,6 +28,8 @@ class Device(TypedDict):
 def open_session(
     *, session: Session, token_hash: bytes, key_proof: bytes | None, label: str, now: datetime
 ) -> int:
+    """A new session; the sessions that have run out go (their cookies open nothing)."""
+    session.execute(delete(DeviceSession).where(DeviceSession.created_at <= now - SESSION_LIFETIME))
     device_id: int = session.execute(
         insert(DeviceSession)
         .values(
@@ -69,14 +71,17 @@ def find_session(
     return found
 
 
-def list_devices(*, session: Session) -> list[Device]:
+def list_devices(*, session: Session, now: datetime) -> list[Device]:
+    """The sessions that are still live, the latest seen first."""
     rows = session.execute(
         select(
             DeviceSession.id,
             DeviceSession.label,
             DeviceSession.created_at,
             DeviceSession.last_seen_at,
-        ).order_by(DeviceSession.last_seen_at.desc(), DeviceSession.id.desc())
+        )
+        .where(DeviceSession.created_at > now - SESSION_LIFETIME)
+        .order_by(DeviceSession.last_seen_at.desc(), DeviceSession.id.desc())
     )
     return [
         Device(id=row.id, label=row.label, created_at=row.created_at, last_seen_at=row.last_seen_at)

@@ -191,6 +191,23 @@ def test_removing_a_device_ends_its_session_at_once(servers: Servers) -> None:
         assert servers.loopback.get("/api/v1/devices").json() == {"devices": []}
 
 
+def test_a_session_runs_out_after_400_days_and_leaves_the_list(
+    servers: Servers, engine: Engine
+) -> None:
+    with closing(servers.pair(**{"User-Agent": PHONE})) as phone:
+        servers.clock.advance(days=399, hours=23, minutes=59)
+        assert phone.get("/api/v1/types").status_code == 200
+        assert len(servers.loopback.get("/api/v1/devices").json()["devices"]) == 1
+        servers.clock.advance(minutes=1)
+        assert problem(phone.get("/api/v1/types")) == (401, "ERR_AUTH_REQUIRED")
+        assert servers.loopback.get("/api/v1/devices").json() == {"devices": []}
+    # The next pairing clears it from the database: only the new session is kept.
+    with closing(servers.pair()):
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM device_sessions")).scalar_one() == 1
+        assert len(servers.loopback.get("/api/v1/devices").json()["devices"]) == 1
+
+
 def test_a_device_ends_its_own_session(servers: Servers) -> None:
     with closing(servers.pair()) as phone:
         assert phone.delete("/api/v1/session").status_code == 204
