@@ -173,10 +173,11 @@ def _has_lone_surrogate(body: Buffer) -> bool:
     return False
 
 
-# Where a string open at a piece's end begins (a piece with escapes); a string; the rest of a
-# number or literal. Possessive: linear, whatever the bytes.
+# Where the string open at a piece's end begins (a piece with an escaped backslash); the rest
+# of a string, from inside it; the rest of a number or literal. Possessive: linear, whatever
+# the bytes.
 _WHOLE_TOKENS = re.compile(rb'(?:[^"]++|"(?:[^"\\]++|\\.)*+")*+', re.DOTALL)
-_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_STRING_REST = re.compile(rb'(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _WORD = re.compile(rb"[-+.0-9A-Za-z]*")
 
 
@@ -200,10 +201,10 @@ class _BodyFile:
         cut = min(start + size, end)
         piece = bytes(self.view[start:cut])
         if piece and cut < end:  # (ijson reads 0 bytes first, to tell bytes from text)
-            open_at = _open_string(piece)
-            if open_at is not None:  # to the string's end (or the body's)
-                string = _STRING.match(self.view, start + open_at)
-                cut = end if string is None else string.end()
+            inside = _inside_string(piece)
+            if inside is not None:  # to the string's end (or the body's)
+                rest = _STRING_REST.match(self.view, start + inside)
+                cut = end if rest is None else rest.end()
             else:
                 cut = _WORD.match(self.view, cut).end()  # type: ignore[union-attr]
             if cut > start + len(piece):
@@ -212,14 +213,19 @@ class _BodyFile:
         return piece
 
 
-def _open_string(piece: bytes) -> int | None:
-    """Where the string still open at the end of a piece that starts outside strings begins,
-    if one is. Without a backslash, every quote opens or closes a string: counting them is
-    several times quicker than reading the tokens, as for the most of a file."""
-    if b"\\" not in piece:
-        return piece.rindex(b'"') if piece.count(b'"') % 2 else None
+def _inside_string(piece: bytes) -> int | None:
+    """For a piece that starts outside strings and ends inside one, a place inside that string
+    from which its rest reads as a string's (not within an escape); None if it ends outside.
+
+    Without an escaped backslash in the piece, a quote is escaped exactly when a backslash
+    comes before it: counting is several times quicker than reading the tokens (0.01 s against
+    0.2 s for the benchmark's 10 MB file, whose names and notes have escapes)."""
+    if b"\\\\" not in piece:
+        if (piece.count(b'"') - piece.count(b'\\"')) % 2 == 0:
+            return None
+        return len(piece) - 1 if piece.endswith(b"\\") else len(piece)
     whole = _WHOLE_TOKENS.match(piece).end()  # type: ignore[union-attr]
-    return whole if whole < len(piece) else None
+    return whole + 1 if whole < len(piece) else None
 
 
 def _skip(tokens: Tokens, event: str) -> None:
