@@ -46,7 +46,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import ijson
 from pydantic import TypeAdapter, ValidationError
@@ -364,6 +364,9 @@ def _stage(value: Any) -> str:
     return value
 
 
+_T = TypeVar("_T")
+
+
 class _Reader:
     """One pass over the tokens; counts what it has handed on."""
 
@@ -397,6 +400,16 @@ class _Reader:
             _skip(self.tokens, event)
             return _NESTED
         return value
+
+    def optional(self, judge: Callable[[Any], _T]) -> _T | None:
+        """The next value judged, or None for null (absent)."""
+        value = self.value()
+        return None if value is None else judge(value)
+
+    def name(self) -> tuple[str, str]:
+        """The next value as a name, and its key."""
+        name = _name(self.value())
+        return name, name_key(name)
 
     def document(self, body: Buffer) -> None:
         tokens = self.tokens
@@ -473,11 +486,9 @@ class _Reader:
                 try:
                     if field == "name":
                         name = key = None
-                        name = _name(self.value())
-                        key = name_key(name)
+                        name, key = self.name()
                     elif field == "created_at":
-                        value = self.value()
-                        created_at = None if value is None else _time(value)
+                        created_at = self.optional(_time)
                     else:
                         self.value()
                 except _Broken as broken:
@@ -508,8 +519,7 @@ class _Reader:
                 try:
                     if field == "name":
                         name = key = None
-                        name = _name(self.value())
-                        key = name_key(name)
+                        name, key = self.name()
                         name_at, name_place = self.events, place
                     elif field == "group" and self.grouped:
                         group_key = None
@@ -520,11 +530,9 @@ class _Reader:
                             group_key = name_key(value)
                             group_at, group_place = self.events, place
                     elif field == "notes" and self.grouped:
-                        value = self.value()
-                        notes = None if value is None else _notes(value)
+                        notes = self.optional(_notes)
                     elif field == "created_at":
-                        value = self.value()
-                        created_at = None if value is None else _time(value)
+                        created_at = self.optional(_time)
                     elif field == "counts":
                         counts = self.counts()
                     elif field == "history":
