@@ -7,6 +7,8 @@ open_backup() -> {"name", "text"}, {"text": None} or {"code", "params"};
 save_csv(name, text) -> {"path": str | None} or {"code", "params"}: the page writes the
 spreadsheet (its headers are in the user's language), the window only saves it;
 set_window_title(name) -> {"title": str} or {"code", "params"};
+set_dialog_texts(texts) -> {"texts": {...}} or {"code", "params"}: what the file dialogs say
+(their titles and the kinds of file they offer), in the UI's language;
 access_key() -> the MINIATURES_ACCESS_KEY a `--connect` window was started with, or None: the
 page opens its session with it instead of asking;
 use_key(key) -> {"used": bool}: the key the user typed into the page, once the page's session
@@ -23,6 +25,7 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
 from email.message import Message
 from pathlib import Path
 from typing import Any, Literal
@@ -42,6 +45,23 @@ ChooseFile = Callable[[DialogKind, str], Path | None]
 SetTitle = Callable[[str], None]
 Answer = dict[str, Any]
 MAX_TITLE_LENGTH = 200  # the app's name in any language is far shorter
+
+
+@dataclass(frozen=True)
+class DialogTexts:
+    """What the file dialogs say: English (as pywebview's own dialogs) until the page says
+    them in its language."""
+
+    save: str = "Save file"  # the titles
+    open: str = "Open file"
+    backup: str = "JSON backup"  # the kinds of file offered
+    spreadsheet: str = "CSV spreadsheet"
+    all: str = "All files"
+
+
+# The page's texts -> the dialogs say them from the next one on.
+SetDialogTexts = Callable[[DialogTexts], None]
+_DIALOG_TEXT_NAMES = [field.name for field in fields(DialogTexts)]
 MAX_KEY_LENGTH = 1000  # as POST /session takes it
 
 
@@ -69,10 +89,12 @@ class DesktopBridge:
         set_title: SetTitle | None = None,
         *,
         key: str | None = None,
+        set_dialog_texts: SetDialogTexts | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._choose_file = choose_file
         self._set_title = set_title
+        self._set_dialog_texts = set_dialog_texts
         self._key = key
         self._http = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
@@ -99,6 +121,22 @@ class DesktopBridge:
         if self._set_title is not None:
             self._set_title(title)
         return {"title": title}
+
+    def set_dialog_texts(self, texts: object) -> Answer:
+        """What the file dialogs say, in the language the user chose in the page: every text
+        of DialogTexts, each one line (control spacing becomes a space)."""
+        if not isinstance(texts, dict) or sorted(texts) != sorted(_DIALOG_TEXT_NAMES):
+            return _error("ERR_VALIDATION", fields=["texts"])
+        said: dict[str, str] = {}
+        for name in _DIALOG_TEXT_NAMES:
+            value = texts[name]
+            said[name] = " ".join(value.split()) if isinstance(value, str) else ""
+            if not said[name] or len(said[name]) > MAX_TITLE_LENGTH:
+                return _error("ERR_VALIDATION", fields=[name])
+        texts_said = DialogTexts(**said)
+        if self._set_dialog_texts is not None:
+            self._set_dialog_texts(texts_said)
+        return {"texts": asdict(texts_said)}
 
     def save_backup(self) -> Answer:
         try:

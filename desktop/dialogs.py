@@ -15,19 +15,17 @@ from typing import Any
 import platformdirs
 
 from backend.files import write_atomically
-from desktop.bridge import DialogKind
+from desktop.bridge import DialogKind, DialogTexts
 
 log = logging.getLogger(__name__)
 
 SETTINGS_NAME = "dialogs.json"
-JSON_FILTER = ("JSON backup (*.json)", "All files (*.*)")
-CSV_FILTER = ("CSV (*.csv)", "All files (*.*)")
-FILTERS: dict[DialogKind, tuple[str, ...]] = {
-    "save": JSON_FILTER,
-    "open": JSON_FILTER,
-    "save-csv": CSV_FILTER,
-}
-SAVE_TITLE = "Save file"  # as pywebview's own dialogs are titled
+
+
+def name_filters(texts: DialogTexts, kind: DialogKind) -> tuple[str, str]:
+    """The kinds of file a dialog offers: its own, then all files."""
+    own = f"{texts.spreadsheet} (*.csv)" if kind == "save-csv" else f"{texts.backup} (*.json)"
+    return own, f"{texts.all} (*.*)"
 
 
 def documents_folder() -> Path:
@@ -61,27 +59,35 @@ class DialogFolder:
             log.warning("could not remember the folder %s", folder, exc_info=True)
 
 
-def save_dialog(
-    parent: Any, folder: Path, suggested: str, filters: tuple[str, ...] = JSON_FILTER
+def file_dialog(
+    parent: Any, kind: DialogKind, folder: Path, suggested: str, texts: DialogTexts
 ) -> Any:
-    """Qt's save dialog, set up as pywebview's own cannot be: with the file's filter offered."""
+    """Qt's file dialog, set up as pywebview's cannot be: titled and offering the kinds of file
+    in the page's language, with the file's own kind first."""
     from PyQt6.QtWidgets import QFileDialog
 
-    dialog = QFileDialog(parent, SAVE_TITLE, str(folder / suggested), ";;".join(filters))
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    saving = kind != "open"
+    start = str(folder / suggested) if suggested else str(folder)
+    title = texts.save if saving else texts.open
+    dialog = QFileDialog(parent, title, start, ";;".join(name_filters(texts, kind)))
+    if saving:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    else:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     return dialog
 
 
-def _qt_save_asker() -> Any:
-    """Runs the Qt save dialog on the GUI thread for a caller on any other thread.
+def _qt_asker() -> Any:
+    """Runs a Qt file dialog on the GUI thread for a caller on any other thread.
 
     Must be made on the main thread (the GUI thread), before the GUI loop starts.
     """
     from PyQt6.QtCore import QObject, Qt, pyqtSignal
 
-    class SaveAsker(QObject):
-        asked = pyqtSignal(object, str, str, object)
+    class Asker(QObject):
+        asked = pyqtSignal(object, str, str, str, object)
 
         def __init__(self) -> None:
             super().__init__()
@@ -91,47 +97,55 @@ def _qt_save_asker() -> Any:
             blocking = Qt.ConnectionType.BlockingQueuedConnection
             self.asked.connect(self._ask, type=blocking)  # type: ignore[call-arg]
 
-        def _ask(self, parent: Any, folder: str, suggested: str, filters: Any) -> None:
-            dialog = save_dialog(parent, Path(folder), suggested, filters)
+        def _ask(self, parent: Any, kind: Any, folder: str, suggested: str, texts: Any) -> None:
+            dialog = file_dialog(parent, kind, Path(folder), suggested, texts)
             chosen = dialog.selectedFiles() if dialog.exec() else []
             self._answer = chosen[0] if chosen else ""
 
         def ask(
-            self, parent: Any, folder: Path, suggested: str, filters: tuple[str, ...] = JSON_FILTER
+            self, parent: Any, kind: DialogKind, folder: Path, suggested: str, texts: DialogTexts
         ) -> str:
             with self._lock:  # one dialog at a time: the answer slot is shared
-                self.asked.emit(parent, str(folder), suggested, filters)
+                self.asked.emit(parent, kind, str(folder), suggested, texts)
                 return self._answer
 
-    return SaveAsker()
+    return Asker()
 
 
 class NativeDialogs:
-    """The operating system's file dialogs, through the pywebview window (set once it exists)."""
+    """The operating system's file dialogs, through the pywebview window (set once it exists).
+
+    On Linux the app asks Qt itself: pywebview's save dialog drops the file filter, and its
+    titles are fixed when the window is made. Elsewhere pywebview's dialogs say English: it
+    reads the kinds of file with a pattern that refuses punctuation ("JSON-Sicherung").
+    """
 
     def __init__(self, folder: DialogFolder) -> None:
         self.folder = folder
         self.window: Any = None
-        # pywebview's Qt save dialog drops the file filter: on Linux the app asks Qt itself.
-        self._qt_save = _qt_save_asker() if sys.platform.startswith("linux") else None
+        self.texts = DialogTexts()
+        self._qt = _qt_asker() if sys.platform.startswith("linux") else None
+
+    def set_texts(self, texts: DialogTexts) -> None:
+        self.texts = texts
 
     def choose(self, kind: DialogKind, suggested: str) -> Path | None:
         import webview
 
         start = self.folder.start()
-        filters = FILTERS[kind]
-        if kind != "open" and self._qt_save is not None:
-            picked: Any = self._qt_save.ask(self.window.native, start, suggested, filters)
+        english = name_filters(DialogTexts(), kind)
+        if self._qt is not None:
+            picked: Any = self._qt.ask(self.window.native, kind, start, suggested, self.texts)
         elif kind != "open":
             picked = self.window.create_file_dialog(
                 webview.FileDialog.SAVE,
                 directory=str(start),
                 save_filename=suggested,
-                file_types=filters,
+                file_types=english,
             )
         else:
             picked = self.window.create_file_dialog(
-                webview.FileDialog.OPEN, directory=str(start), file_types=filters
+                webview.FileDialog.OPEN, directory=str(start), file_types=english
             )
         if isinstance(picked, list | tuple):  # pywebview answers a tuple of paths
             picked = picked[0] if picked else None

@@ -3,9 +3,9 @@
 That file says which paths the "dialogs" answer and which text the page must show. Once
 the page shows it, the hook calls the bridge from inside the page, writes what it saw to
 "result", waits for "close_file" to appear (when given), then closes the window as a user
-would. "calls" names bridge methods to call in turn (answers in "calls"); with
-"real_dialogs" they open the system's dialogs instead of answering from the file. With
-"import_opened", the opened file is also imported (merge) from the page, as the
+would. "calls" names bridge methods to call in turn (a name, or [name, arguments...]; answers
+in "calls"); with "real_dialogs" they open the system's dialogs instead of answering from the
+file. With "import_opened", the opened file is also imported (merge) from the page, as the
 UI does. Each of "steps" ({"until": script, "nudge": script, "done": path}) then waits until
 its script is true, running "nudge" meanwhile (e.g. a focus event, as a user coming back to
 the window), and writes whether it got there to "done".
@@ -80,7 +80,8 @@ class Probe:
                 result["save"] = self._call_in_page(window, "window.pywebview.api.save_backup()")
                 result["open"] = self._call_in_page(window, "window.pywebview.api.open_backup()")
             for call in self.config.get("calls", []):  # with the real dialogs, say
-                script = f"window.pywebview.api.{call}()"
+                name, *args = [call] if isinstance(call, str) else call  # ["name", arg, ...]
+                script = f"window.pywebview.api.{name}({', '.join(map(json.dumps, args))})"
                 result.setdefault("calls", []).append(self._call_in_page(window, script))
             if self.config.get("import_opened"):
                 result["imported"] = self._call_in_page(window, IMPORT_OPENED)

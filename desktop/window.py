@@ -167,7 +167,13 @@ def run_window(
         if window is not None:
             window.set_title(name + title_suffix)
 
-    bridge = DesktopBridge(url, choose_file or dialogs.choose, set_title, key=access_key)
+    bridge = DesktopBridge(
+        url,
+        choose_file or dialogs.choose,
+        set_title,
+        key=access_key,
+        set_dialog_texts=dialogs.set_texts,
+    )
     window = webview.create_window(
         TITLE + title_suffix, url, js_api=bridge, width=SIZE[0], height=SIZE[1], min_size=MIN_SIZE
     )

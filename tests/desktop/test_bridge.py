@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backend.limits import MAX_IMPORT_BYTES
-from desktop.bridge import DesktopBridge, DialogKind
+from desktop.bridge import DesktopBridge, DialogKind, DialogTexts
 from tests.desktop.conftest import free_port
 from tests.desktop.test_launcher_process import create_type
 
@@ -187,6 +187,7 @@ def test_only_the_file_calls_the_title_and_the_key_are_exposed_to_the_page() -> 
         "open_backup",
         "save_backup",
         "save_csv",
+        "set_dialog_texts",
         "set_window_title",
         "use_key",
     ]
@@ -210,6 +211,42 @@ def test_a_title_that_is_no_name_is_refused(name: object) -> None:
         "params": {"fields": ["name"]},
     }
     assert titles == []
+
+
+GERMAN = {
+    "save": "Datei speichern",
+    "open": "Datei öffnen",
+    "backup": "JSON-Sicherung",
+    "spreadsheet": "CSV-Tabelle",
+    "all": "Alle Dateien",
+}
+
+
+def test_the_dialogs_take_the_texts_the_page_gives() -> None:
+    given: list[DialogTexts] = []
+    bridge = DesktopBridge("http://127.0.0.1:1", Dialog(None), set_dialog_texts=given.append)
+    assert bridge.set_dialog_texts({**GERMAN, "save": " Datei\nspeichern "}) == {"texts": GERMAN}
+    assert given == [DialogTexts(**GERMAN)]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        None,
+        ["Datei speichern"],
+        {key: value for key, value in GERMAN.items() if key != "all"},
+        {**GERMAN, "extra": "x"},
+        {**GERMAN, "open": " \n "},
+        {**GERMAN, "backup": 42},
+        {**GERMAN, "all": "x" * 201},
+    ],
+)
+def test_texts_that_are_not_each_a_line_are_refused(texts: object) -> None:
+    given: list[DialogTexts] = []
+    bridge = DesktopBridge("http://127.0.0.1:1", Dialog(None), set_dialog_texts=given.append)
+    answer = bridge.set_dialog_texts(texts)
+    assert answer["code"] == "ERR_VALIDATION"
+    assert given == []
 
 
 def test_with_the_servers_key_the_export_opens_a_session_of_its_own(

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.dialogs import CSV_FILTER, JSON_FILTER, DialogFolder, _qt_save_asker, save_dialog
+from desktop.bridge import DialogTexts
+from desktop.dialogs import DialogFolder, _qt_asker, file_dialog
 from tests.desktop.test_window import window_env
 from tests.xvfb import virtual_display
 
@@ -85,22 +86,46 @@ def qt_app() -> Iterator[object]:
         yield QApplication.instance() or QApplication([])
 
 
+GERMAN = DialogTexts(
+    save="Datei speichern",
+    open="Datei öffnen",
+    backup="JSON-Sicherung",
+    spreadsheet="CSV-Tabelle",
+    all="Alle Dateien",
+)
+
+
 def test_the_save_dialog_offers_the_json_filter_in_the_start_folder(
     qt_app: object, tmp_path: Path
 ) -> None:
     from PyQt6.QtWidgets import QFileDialog
 
-    dialog = save_dialog(None, tmp_path, "miniatures-2026-11-30.json")
-    assert dialog.nameFilters() == list(JSON_FILTER)
+    dialog = file_dialog(None, "save", tmp_path, "miniatures-2026-11-30.json", DialogTexts())
+    assert dialog.windowTitle() == "Save file"
+    assert dialog.nameFilters() == ["JSON backup (*.json)", "All files (*.*)"]
     assert dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
     assert Path(dialog.directory().absolutePath()) == tmp_path
     assert dialog.selectedFiles() == [str(tmp_path / "miniatures-2026-11-30.json")]
 
 
 def test_the_spreadsheet_save_dialog_offers_the_csv_filter(qt_app: object, tmp_path: Path) -> None:
-    dialog = save_dialog(None, tmp_path, "miniatures-2026-11-30.csv", CSV_FILTER)
-    assert dialog.nameFilters() == ["CSV (*.csv)", "All files (*.*)"]
+    dialog = file_dialog(None, "save-csv", tmp_path, "miniatures-2026-11-30.csv", DialogTexts())
+    assert dialog.nameFilters() == ["CSV spreadsheet (*.csv)", "All files (*.*)"]
     assert dialog.selectedFiles() == [str(tmp_path / "miniatures-2026-11-30.csv")]
+
+
+def test_the_dialogs_say_the_pages_language(qt_app: object, tmp_path: Path) -> None:
+    from PyQt6.QtWidgets import QFileDialog
+
+    opening = file_dialog(None, "open", tmp_path, "", GERMAN)
+    assert opening.windowTitle() == "Datei öffnen"
+    assert opening.nameFilters() == ["JSON-Sicherung (*.json)", "Alle Dateien (*.*)"]
+    assert opening.acceptMode() == QFileDialog.AcceptMode.AcceptOpen
+    assert opening.fileMode() == QFileDialog.FileMode.ExistingFile
+    assert Path(opening.directory().absolutePath()) == tmp_path
+    saving = file_dialog(None, "save-csv", tmp_path, "miniatures-2026-11-30.csv", GERMAN)
+    assert saving.windowTitle() == "Datei speichern"
+    assert saving.nameFilters() == ["CSV-Tabelle (*.csv)", "Alle Dateien (*.*)"]
 
 
 def test_the_save_dialog_answers_a_caller_on_another_thread(qt_app: object, tmp_path: Path) -> None:
@@ -108,7 +133,7 @@ def test_the_save_dialog_answers_a_caller_on_another_thread(qt_app: object, tmp_
     from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication, QDialog
 
-    asker = _qt_save_asker()
+    asker = _qt_asker()
     answers: list[str] = []
 
     def accept_when_shown() -> None:
@@ -125,7 +150,9 @@ def test_the_save_dialog_answers_a_caller_on_another_thread(qt_app: object, tmp_
             QApplication.quit()
 
     worker = threading.Thread(
-        target=lambda: answers.append(asker.ask(None, tmp_path, "backup.json", CSV_FILTER)),
+        target=lambda: answers.append(
+            asker.ask(None, "save-csv", tmp_path, "backup.json", DialogTexts())
+        ),
         daemon=True,
     )
     QTimer.singleShot(0, accept_when_shown)
@@ -195,3 +222,38 @@ def test_the_real_dialogs_start_in_documents_then_where_the_user_went(
         {"path": str(elsewhere / "second.json")},
     ]
     assert DialogFolder(launch_dir / "dialogs.json").start() == elsewhere  # for the next run
+
+
+def test_the_real_dialogs_say_what_the_page_gives_them(
+    start_launcher, launcher_env: dict[str, str], home: Path, tmp_path: Path
+) -> None:
+    """The page gives its language's texts (Vitest checks it does, on each switch): the
+    window's next dialogs are titled with them."""
+    russian = {
+        "save": "Сохранить файл",
+        "open": "Открыть файл",
+        "backup": "Резервная копия JSON",
+        "spreadsheet": "Таблица CSV",
+        "all": "Все файлы",
+    }
+    old = tmp_path / "old.json"
+    old.write_text('{"format": "miniatures-tracker", "version": 1, "types": []}')
+    probe = {
+        "wait_for_text": "",
+        "real_dialogs": True,
+        "calls": [["set_dialog_texts", russian], "save_backup", "open_backup"],
+        "result": str(tmp_path / "result.json"),
+    }
+    with virtual_display() as display:
+        env = {**window_env(launcher_env, display, probe, tmp_path), "HOME": str(home)}
+        env["XDG_CONFIG_HOME"] = str(home / ".config")
+        window = start_launcher([], env)
+        answer_dialog(display, "Сохранить файл", "russian.json")
+        answer_dialog(display, "Открыть файл", str(old))
+        assert window.process.wait(90) == 0
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert result["calls"] == [
+        {"texts": russian},
+        {"path": str(home / "Documents" / "russian.json")},
+        {"name": "old.json", "text": old.read_text()},
+    ]

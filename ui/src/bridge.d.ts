@@ -7,6 +7,15 @@ export interface BridgeFailure {
 export type SaveBackupResult = { path: string | null } | BridgeFailure
 export type OpenBackupResult = { name: string; text: string } | { text: null } | BridgeFailure
 
+/** What the window's file dialogs say: their titles and the kinds of file they offer. */
+export interface DialogTexts {
+  save: string
+  open: string
+  backup: string
+  spreadsheet: string
+  all: string
+}
+
 export interface DesktopBridge {
   save_backup(): Promise<SaveBackupResult>
   open_backup(): Promise<OpenBackupResult>
@@ -15,6 +24,8 @@ export interface DesktopBridge {
   save_csv?(name: string, text: string): Promise<SaveBackupResult>
   /** Absent from a window of an older version (connected to this server). */
   set_window_title?(name: string): Promise<{ title: string } | BridgeFailure>
+  /** Absent from a window of an older version (its dialogs then say English). */
+  set_dialog_texts?(texts: DialogTexts): Promise<{ texts: DialogTexts } | BridgeFailure>
   /** The server's access key a `--connect` window was started with (absent in older windows). */
   access_key?(): Promise<string | null>
   /** The key the user typed, once the page's session opened with it: the window's own requests

@@ -1,7 +1,7 @@
 import { createApp } from 'vue'
 import App from './App.vue'
 import { takePairingCode } from './api/session'
-import { followWindowTitle, initBridge } from './composables/useBridge'
+import { followDialogTexts, followWindowTitle, initBridge } from './composables/useBridge'
 import { applyDocumentLocale, detectLocale } from './composables/useLocale'
 import { installRouteFocus } from './composables/useRouteFocus'
 import { createAppI18n } from './i18n'
@@ -14,6 +14,7 @@ initBridge()
 
 const i18n = createAppI18n(locale)
 followWindowTitle(() => i18n.global.t('app.name'))
+followDialogTexts((key) => i18n.global.t(key))
 // Before the router reads the address: the code must not stay in the address bar or history.
 const pairingCode = takePairingCode()
 const router = createAppRouter()

@@ -1,6 +1,7 @@
-// The native dialogs of the desktop window, when the app runs inside it, and its title.
+// The native dialogs of the desktop window, when the app runs inside it, its title and what its
+// dialogs say.
 import { shallowRef, watchEffect } from 'vue'
-import type { BridgeFailure, DesktopBridge } from '../bridge'
+import type { BridgeFailure, DesktopBridge, DialogTexts } from '../bridge'
 
 const bridge = shallowRef<DesktopBridge | null>(null)
 
@@ -23,6 +24,18 @@ export function followWindowTitle(appName: () => string): void {
     const name = appName()
     const api = bridge.value
     if (typeof api?.set_window_title === 'function') void api.set_window_title(name).catch(() => undefined) // a title only
+  })
+}
+
+const DIALOG_TEXTS: readonly (keyof DialogTexts)[] = ['save', 'open', 'backup', 'spreadsheet', 'all']
+
+/** The window's file dialogs say their titles and kinds of file in the UI's language too
+ *  (`fileDialogs.*`), and follow a switch. */
+export function followDialogTexts(t: (key: string) => string): void {
+  watchEffect(() => {
+    const said = Object.fromEntries(DIALOG_TEXTS.map((name) => [name, t(`fileDialogs.${name}`)]))
+    const api = bridge.value
+    if (typeof api?.set_dialog_texts === 'function') void api.set_dialog_texts(said as unknown as DialogTexts).catch(() => undefined) // words only
   })
 }
 
