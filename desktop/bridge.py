@@ -8,7 +8,7 @@ save_csv(name, text) -> {"path": str | None} or {"code", "params"}: the page wri
 spreadsheet (its headers are in the user's language), the window only saves it;
 set_window_title(name) -> {"title": str} or {"code", "params"};
 set_dialog_texts(texts) -> {"texts": {...}} or {"code", "params"}: what the file dialogs say
-(their titles and the kinds of file they offer), in the UI's language;
+(their titles and the kinds of file they offer) and the UI's language, for Qt's own words;
 access_key() -> the MINIATURES_ACCESS_KEY a `--connect` window was started with, or None: the
 page opens its session with it instead of asking;
 use_key(key) -> {"used": bool}: the key the user typed into the page, once the page's session
@@ -22,6 +22,7 @@ import http.cookiejar
 import json
 import logging
 import os
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -57,11 +58,13 @@ class DialogTexts:
     backup: str = "JSON backup"  # the kinds of file offered
     spreadsheet: str = "CSV spreadsheet"
     all: str = "All files"
+    language: str = "en"  # for Qt's own words in them (their buttons and labels)
 
 
 # The page's texts -> the dialogs say them from the next one on.
 SetDialogTexts = Callable[[DialogTexts], None]
 _DIALOG_TEXT_NAMES = [field.name for field in fields(DialogTexts)]
+_LANGUAGE = re.compile(r"[a-z]{2,3}")  # as the page names its languages (ISO 639)
 MAX_KEY_LENGTH = 1000  # as POST /session takes it
 
 
@@ -124,10 +127,12 @@ class DesktopBridge:
 
     def set_dialog_texts(self, texts: object) -> Answer:
         """What the file dialogs say, in the language the user chose in the page: every text
-        of DialogTexts, each one line (control spacing becomes a space)."""
+        of DialogTexts, each one line (control spacing becomes a space), and that language."""
         if not isinstance(texts, dict) or sorted(texts) != sorted(_DIALOG_TEXT_NAMES):
             return _error("ERR_VALIDATION", fields=["texts"])
         said: dict[str, str] = {}
+        if not isinstance(texts["language"], str) or not _LANGUAGE.fullmatch(texts["language"]):
+            return _error("ERR_VALIDATION", fields=["language"])
         for name in _DIALOG_TEXT_NAMES:
             value = texts[name]
             said[name] = " ".join(value.split()) if isinstance(value, str) else ""

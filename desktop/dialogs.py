@@ -79,6 +79,30 @@ def file_dialog(
     return dialog
 
 
+class QtLanguage:
+    """Qt's own words in its dialogs (their buttons and labels) in the page's language: Qt's
+    translation of them, installed on the GUI thread before a dialog is made."""
+
+    def __init__(self) -> None:
+        self.language = "en"  # Qt's own
+        self._translator: Any = None
+
+    def use(self, language: str) -> None:
+        from PyQt6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+        if language == self.language:
+            return
+        if self._translator is not None:
+            QCoreApplication.removeTranslator(self._translator)
+            self._translator = None
+        translator = QTranslator()
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if language != "en" and translator.load(f"qtbase_{language}", folder):
+            QCoreApplication.installTranslator(translator)
+            self._translator = translator
+        self.language = language  # (one Qt has no translation for: its English words)
+
+
 def _qt_asker() -> Any:
     """Runs a Qt file dialog on the GUI thread for a caller on any other thread.
 
@@ -93,11 +117,13 @@ def _qt_asker() -> Any:
             super().__init__()
             self._lock = threading.Lock()
             self._answer = ""
+            self._language = QtLanguage()
             # The caller waits until the dialog has answered. (PyQt's stubs miss `type`.)
             blocking = Qt.ConnectionType.BlockingQueuedConnection
             self.asked.connect(self._ask, type=blocking)  # type: ignore[call-arg]
 
         def _ask(self, parent: Any, kind: Any, folder: str, suggested: str, texts: Any) -> None:
+            self._language.use(texts.language)
             dialog = file_dialog(parent, kind, Path(folder), suggested, texts)
             chosen = dialog.selectedFiles() if dialog.exec() else []
             self._answer = chosen[0] if chosen else ""

@@ -219,6 +219,7 @@ GERMAN = {
     "backup": "JSON-Sicherung",
     "spreadsheet": "CSV-Tabelle",
     "all": "Alle Dateien",
+    "language": "de",
 }
 
 
@@ -239,6 +240,9 @@ def test_the_dialogs_take_the_texts_the_page_gives() -> None:
         {**GERMAN, "open": " \n "},
         {**GERMAN, "backup": 42},
         {**GERMAN, "all": "x" * 201},
+        {**GERMAN, "language": "Deutsch"},
+        {**GERMAN, "language": ""},
+        {**GERMAN, "language": None},
     ],
 )
 def test_texts_that_are_not_each_a_line_are_refused(texts: object) -> None:

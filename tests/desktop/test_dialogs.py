@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.bridge import DialogTexts
-from desktop.dialogs import DialogFolder, _qt_asker, file_dialog
+from desktop.dialogs import DialogFolder, QtLanguage, _qt_asker, file_dialog
 from tests.desktop.test_window import window_env
 from tests.xvfb import virtual_display
 
@@ -92,6 +92,7 @@ GERMAN = DialogTexts(
     backup="JSON-Sicherung",
     spreadsheet="CSV-Tabelle",
     all="Alle Dateien",
+    language="de",
 )
 
 
@@ -126,6 +127,28 @@ def test_the_dialogs_say_the_pages_language(qt_app: object, tmp_path: Path) -> N
     saving = file_dialog(None, "save-csv", tmp_path, "miniatures-2026-11-30.csv", GERMAN)
     assert saving.windowTitle() == "Datei speichern"
     assert saving.nameFilters() == ["CSV-Tabelle (*.csv)", "Alle Dateien (*.*)"]
+
+
+def test_qts_own_words_in_a_dialog_follow_the_pages_language(
+    qt_app: object, tmp_path: Path
+) -> None:
+    from PyQt6.QtWidgets import QFileDialog
+
+    def words() -> tuple[str, str]:
+        dialog = file_dialog(None, "save", tmp_path, "a.json", GERMAN)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # Qt's own, as under Xvfb
+        labels = QFileDialog.DialogLabel
+        return dialog.labelText(labels.Accept), dialog.labelText(labels.Reject)
+
+    language = QtLanguage()
+    try:
+        language.use("ru")
+        assert words() == ("&Сохранить", "Отмена")
+        language.use("de")
+        assert words() == ("S&peichern", "Abbrechen")
+    finally:
+        language.use("en")
+    assert words() == ("&Save", "Cancel")
 
 
 def test_the_save_dialog_answers_a_caller_on_another_thread(qt_app: object, tmp_path: Path) -> None:
@@ -235,6 +258,7 @@ def test_the_real_dialogs_say_what_the_page_gives_them(
         "backup": "Резервная копия JSON",
         "spreadsheet": "Таблица CSV",
         "all": "Все файлы",
+        "language": "ru",
     }
     old = tmp_path / "old.json"
     old.write_text('{"format": "miniatures-tracker", "version": 1, "types": []}')

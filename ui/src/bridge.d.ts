@@ -7,13 +7,15 @@ export interface BridgeFailure {
 export type SaveBackupResult = { path: string | null } | BridgeFailure
 export type OpenBackupResult = { name: string; text: string } | { text: null } | BridgeFailure
 
-/** What the window's file dialogs say: their titles and the kinds of file they offer. */
+/** What the window's file dialogs say: their titles and the kinds of file they offer, and the
+ *  UI's language (for the dialogs' own buttons and labels). */
 export interface DialogTexts {
   save: string
   open: string
   backup: string
   spreadsheet: string
   all: string
+  language: string
 }
 
 export interface DesktopBridge {

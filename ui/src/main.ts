@@ -14,7 +14,7 @@ initBridge()
 
 const i18n = createAppI18n(locale)
 followWindowTitle(() => i18n.global.t('app.name'))
-followDialogTexts((key) => i18n.global.t(key))
+followDialogTexts((key) => i18n.global.t(key), () => i18n.global.locale.value)
 // Before the router reads the address: the code must not stay in the address bar or history.
 const pairingCode = takePairingCode()
 const router = createAppRouter()

@@ -37,7 +37,7 @@ describe('the file dialogs', () => {
     const target = new EventTarget() as unknown as Window
     initBridge(target)
     const i18n = createAppI18n('ru')
-    followDialogTexts((key) => i18n.global.t(key))
+    followDialogTexts((key) => i18n.global.t(key), () => i18n.global.locale.value)
     const set_dialog_texts = vi.fn(async (texts: object) => ({ texts }))
     ;(target as { pywebview?: unknown }).pywebview = { api: { save_backup: vi.fn(), open_backup: vi.fn(), set_dialog_texts } }
     target.dispatchEvent(new Event('pywebviewready'))
@@ -48,6 +48,7 @@ describe('the file dialogs', () => {
       backup: 'Резервная копия JSON',
       spreadsheet: 'Таблица CSV',
       all: 'Все файлы',
+      language: 'ru',
     })
     i18n.global.locale.value = 'it'
     await nextTick()
@@ -57,6 +58,7 @@ describe('the file dialogs', () => {
       backup: 'Backup JSON',
       spreadsheet: 'Foglio di calcolo CSV',
       all: 'Tutti i file',
+      language: 'it',
     })
   })
 })

@@ -27,15 +27,16 @@ export function followWindowTitle(appName: () => string): void {
   })
 }
 
-const DIALOG_TEXTS: readonly (keyof DialogTexts)[] = ['save', 'open', 'backup', 'spreadsheet', 'all']
+const DIALOG_TEXTS = ['save', 'open', 'backup', 'spreadsheet', 'all'] as const
 
 /** The window's file dialogs say their titles and kinds of file in the UI's language too
- *  (`fileDialogs.*`), and follow a switch. */
-export function followDialogTexts(t: (key: string) => string): void {
+ *  (`fileDialogs.*`), their own buttons and labels in that language, and follow a switch. */
+export function followDialogTexts(t: (key: string) => string, language: () => string): void {
   watchEffect(() => {
     const said = Object.fromEntries(DIALOG_TEXTS.map((name) => [name, t(`fileDialogs.${name}`)]))
+    const texts = { ...said, language: language() } as DialogTexts
     const api = bridge.value
-    if (typeof api?.set_dialog_texts === 'function') void api.set_dialog_texts(said as unknown as DialogTexts).catch(() => undefined) // words only
+    if (typeof api?.set_dialog_texts === 'function') void api.set_dialog_texts(texts).catch(() => undefined) // words only
   })
 }
 
