@@ -130,9 +130,9 @@ class DesktopBridge:
         of DialogTexts, each one line (control spacing becomes a space), and that language."""
         if not isinstance(texts, dict) or sorted(texts) != sorted(_DIALOG_TEXT_NAMES):
             return _error("ERR_VALIDATION", fields=["texts"])
-        said: dict[str, str] = {}
         if not isinstance(texts["language"], str) or not _LANGUAGE.fullmatch(texts["language"]):
             return _error("ERR_VALIDATION", fields=["language"])
+        said: dict[str, str] = {}
         for name in _DIALOG_TEXT_NAMES:
             value = texts[name]
             said[name] = " ".join(value.split()) if isinstance(value, str) else ""
