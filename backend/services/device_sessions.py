@@ -8,7 +8,7 @@ import hmac
 from datetime import datetime, timedelta
 from typing import TypedDict
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from backend.models import DeviceSession
@@ -16,6 +16,11 @@ from backend.models import DeviceSession
 SESSION_LIFETIME = timedelta(days=400)  # the cookie's Max-Age too
 # last_seen_at is written at most this often: not one write per request.
 SEEN_EVERY = timedelta(minutes=1)
+
+
+def _live(now: datetime) -> ColumnElement[bool]:
+    """A session that has not run out: its cookie still opens it."""
+    return DeviceSession.created_at > now - SESSION_LIFETIME
 
 
 class Device(TypedDict):
@@ -29,7 +34,7 @@ def open_session(
     *, session: Session, token_hash: bytes, key_proof: bytes | None, label: str, now: datetime
 ) -> int:
     """A new session; the sessions that have run out go (their cookies open nothing)."""
-    session.execute(delete(DeviceSession).where(DeviceSession.created_at <= now - SESSION_LIFETIME))
+    session.execute(delete(DeviceSession).where(~_live(now)))
     device_id: int = session.execute(
         insert(DeviceSession)
         .values(
@@ -53,11 +58,10 @@ def find_session(
         select(
             DeviceSession.id,
             DeviceSession.key_proof,
-            DeviceSession.created_at,
             DeviceSession.last_seen_at,
-        ).where(DeviceSession.token_hash == token_hash)
+        ).where(DeviceSession.token_hash == token_hash, _live(now))
     ).one_or_none()
-    if row is None or now >= row.created_at + SESSION_LIFETIME:
+    if row is None:
         return None
     if key_proof is not None and (
         row.key_proof is None or not hmac.compare_digest(row.key_proof, key_proof)
@@ -80,7 +84,7 @@ def list_devices(*, session: Session, now: datetime) -> list[Device]:
             DeviceSession.created_at,
             DeviceSession.last_seen_at,
         )
-        .where(DeviceSession.created_at > now - SESSION_LIFETIME)
+        .where(_live(now))
         .order_by(DeviceSession.last_seen_at.desc(), DeviceSession.id.desc())
     )
     return [
