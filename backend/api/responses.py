@@ -3,8 +3,9 @@ route declares for the OpenAPI description (errors themselves: `backend.errors`)
 
 from typing import Any
 
+import orjson
 from fastapi import Response
-from pydantic_core import to_json
+from pydantic_core import to_jsonable_python
 
 from backend.schemas import ErrorBody
 
@@ -17,13 +18,23 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 COMMON_ERRORS = error_responses(400, 403, 413, 415, 500, 503)
 
 
+def json_bytes(content: Any) -> bytes:
+    """An answer's JSON: the plain dicts the services shape, written by orjson; what orjson
+    cannot write itself (a pydantic model) pydantic makes plain first.
+
+    The same bytes as pydantic's `to_json` (UTC times end in Z), in a third of the time: 5.8 ms
+    against 16 ms for the 10,000-event history, 0.6 against 1.9 ms for the 1,001-type list
+    (tests/benchmarks/RESULTS.md).
+    """
+    return orjson.dumps(content, default=to_jsonable_python, option=orjson.OPT_UTC_Z)
+
+
 def json_response(content: Any, status_code: int = 200) -> Response:
-    """Every JSON answer: written by pydantic's core (a model, or the plain dicts the services
-    shape), or bytes it wrote earlier (the cached list).
+    """Every JSON answer: written by `json_bytes`, or bytes it wrote earlier (the cached list).
 
     FastAPI would validate the answer against the response model again and encode it with the
     standard library: for a thousand types that is most of the request's time. The declared
     `response_model` still describes the answer in the OpenAPI, and the tests check both agree.
     """
-    body = content if isinstance(content, bytes) else to_json(content)
+    body = content if isinstance(content, bytes) else json_bytes(content)
     return Response(body, status_code=status_code, media_type="application/json")

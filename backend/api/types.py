@@ -1,11 +1,10 @@
 """Types, their moves and their history."""
 
 from fastapi import APIRouter, Response, status
-from pydantic_core import to_json
 
 from backend import errors
 from backend.api.deps import GroupFilterDep, SessionDep, TransactionRoute, TypeId, TypeListCache
-from backend.api.responses import error_responses, json_response
+from backend.api.responses import error_responses, json_bytes, json_response
 from backend.schemas import (
     TYPE_CHANGES,
     AddMiniatures,
@@ -37,7 +36,7 @@ def list_types(
         return json_response(types.list_types(session=session, q=q, group=group))
     # The whole list is what the app asks for most (on every focus of the window): reused
     # until something changes.
-    return json_response(cache.get(session, lambda: to_json(types.list_types(session=session))))
+    return json_response(cache.get(session, lambda: json_bytes(types.list_types(session=session))))
 
 
 @router.post("", response_model=TypeOut, status_code=status.HTTP_201_CREATED, responses=ONE_TYPE)
