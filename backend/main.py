@@ -102,7 +102,7 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.database_outage = database_outage or _no_outage_reason
-    app.state.type_list_cache = SnapshotCache()
+    app.state.answers = SnapshotCache()
     app.state.copies = CopyStore(settings.backups_dir)
     control: NetworkControl = network or NoNetwork()
     now = clock.now if clock is not None else utc_now

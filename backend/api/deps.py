@@ -94,9 +94,9 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_type_list_cache(request: Request) -> SnapshotCache:
-    cache: SnapshotCache = request.app.state.type_list_cache
-    return cache
+def get_answers(request: Request) -> SnapshotCache:
+    answers: SnapshotCache = request.app.state.answers
+    return answers
 
 
 def get_copies(request: Request) -> CopyStore:
@@ -105,7 +105,7 @@ def get_copies(request: Request) -> CopyStore:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-TypeListCache = Annotated[SnapshotCache, Depends(get_type_list_cache)]
+AnswersDep = Annotated[SnapshotCache, Depends(get_answers)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CopiesDep = Annotated[CopyStore, Depends(get_copies)]
 

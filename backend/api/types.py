@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Response, status
 
 from backend import errors
-from backend.api.deps import GroupFilterDep, SessionDep, TransactionRoute, TypeId, TypeListCache
+from backend.api.deps import AnswersDep, GroupFilterDep, SessionDep, TransactionRoute, TypeId
 from backend.api.responses import error_responses, json_bytes, json_response
 from backend.schemas import (
     TYPE_CHANGES,
@@ -27,7 +27,7 @@ ONE_TYPE = error_responses(400, 404)
 
 @router.get("", response_model=list[TypeListItem], responses=ONE_TYPE)
 def list_types(
-    session: SessionDep, cache: TypeListCache, group: GroupFilterDep, q: str | None = None
+    session: SessionDep, answers: AnswersDep, group: GroupFilterDep, q: str | None = None
 ) -> Response:
     """Every type, or those whose name holds `q`, or those of `group` (an id, or "none"); an
     unknown group is 404 ERR_GROUP_NOT_FOUND."""
@@ -36,7 +36,9 @@ def list_types(
         return json_response(types.list_types(session=session, q=q, group=group))
     # The whole list is what the app asks for most (on every focus of the window): reused
     # until something changes.
-    return json_response(cache.get(session, lambda: json_bytes(types.list_types(session=session))))
+    return json_response(
+        answers.get(session, "types", lambda: json_bytes(types.list_types(session=session)))
+    )
 
 
 @router.post("", response_model=TypeOut, status_code=status.HTTP_201_CREATED, responses=ONE_TYPE)
@@ -103,5 +105,13 @@ def undo_events(type_id: TypeId, body: UndoEvents, session: SessionDep) -> Respo
 
 
 @router.get("/{type_id}/history", response_model=History, responses=ONE_TYPE)
-def type_history(type_id: TypeId, session: SessionDep) -> Response:
-    return json_response(history.type_history(session=session, type_id=type_id))
+def type_history(type_id: TypeId, session: SessionDep, answers: AnswersDep) -> Response:
+    # The type on screen reads it again on every focus of the window: reused until something
+    # changes.
+    return json_response(
+        answers.get(
+            session,
+            ("history", type_id),
+            lambda: json_bytes(history.type_history(session=session, type_id=type_id)),
+        )
+    )

@@ -1,4 +1,5 @@
-"""The whole list is reused between requests only while nothing has changed."""
+"""The whole list and a type's history are reused between requests only while nothing has
+changed."""
 
 from collections.abc import Callable
 
@@ -26,6 +27,60 @@ def test_an_unchanged_list_is_served_without_querying_again(
         again = committed_client.get(f"{API}/types")
     assert again.content == first.content
     assert len(statements) == 1 and "pg_current_snapshot" in statements[0]
+
+
+def history_of(client: TestClient, type_id: int) -> list[tuple[str | None, str, int]]:
+    groups = client.get(f"{API}/types/{type_id}/history").json()["groups"]
+    return [(g["from_stage"], g["to_stage"], g["qty"]) for g in groups]
+
+
+def test_an_unchanged_history_is_served_without_querying_again(
+    committed_client: TestClient, engine: Engine
+) -> None:
+    orks = committed_client.post(f"{API}/types", json={"name": "Orks", "counts": {"IN_BOX": 3}})
+    first = committed_client.get(f"{API}/types/{orks.json()['id']}/history")
+    with recorded_statements(engine) as statements:
+        again = committed_client.get(f"{API}/types/{orks.json()['id']}/history")
+    assert again.content == first.content
+    assert len(statements) == 1 and "pg_current_snapshot" in statements[0]
+
+
+def test_each_type_gets_its_own_history_and_a_move_shows_at_once(
+    committed_client: TestClient, engine: Engine
+) -> None:
+    orks = committed_client.post(f"{API}/types", json={"name": "Orks", "counts": {"IN_BOX": 3}})
+    tau = committed_client.post(f"{API}/types", json={"name": "Tau", "counts": {"DONE": 2}})
+    orks_id, tau_id = orks.json()["id"], tau.json()["id"]
+    assert history_of(committed_client, orks_id) == [(None, "IN_BOX", 3)]
+    assert history_of(committed_client, tau_id) == [(None, "DONE", 2)]
+    move = {"from_stage": "IN_BOX", "to_stage": "BUILDING", "qty": 1}
+    assert committed_client.post(f"{API}/types/{orks_id}/move", json=move).status_code == 200
+    assert history_of(committed_client, orks_id) == [(None, "IN_BOX", 3), ("IN_BOX", "BUILDING", 1)]
+    # Another program writes straight to the database.
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE history_events SET qty = 5 WHERE to_stage = 'DONE'"))
+    assert history_of(committed_client, tau_id) == [(None, "DONE", 5)]
+    assert committed_client.delete(f"{API}/types/{tau_id}").status_code == 204
+    assert committed_client.get(f"{API}/types/{tau_id}/history").status_code == 404
+
+
+def test_only_the_last_few_answers_are_kept(committed_client: TestClient, engine: Engine) -> None:
+    """Reading many types' histories keeps a few of them, not all: the server's memory stays
+    bounded whatever is read, and the most recent ones are still served at once."""
+    ids = [
+        committed_client.post(f"{API}/types", json={"name": f"Squad {n}"}).json()["id"]
+        for n in range(10)
+    ]
+
+    def statements_to_read(type_id: int) -> int:
+        with recorded_statements(engine) as statements:
+            assert committed_client.get(f"{API}/types/{type_id}/history").status_code == 200
+        return len(statements)
+
+    for type_id in ids:
+        statements_to_read(type_id)
+    assert statements_to_read(ids[-1]) == 1
+    assert statements_to_read(ids[0]) > 1
 
 
 def test_a_change_committed_elsewhere_is_seen_at_once(
