@@ -403,6 +403,35 @@ def test_malformed_json_is_not_json(populated: TestClient, body: bytes) -> None:
     assert_refused(populated, body, "", "NOT_JSON")
 
 
+def with_name(escaped: bytes) -> bytes:
+    """The good file with a type named by JSON escapes as written."""
+    return json.dumps(document(good_type("NAME"))).encode().replace(b"NAME", escaped)
+
+
+@pytest.mark.parametrize(
+    "escaped",
+    [rb"\ud800", rb"\udc00", rb"Orks \uD83D", rb"\\\ud800", rb"\ud83d\\ude00"],
+    ids=["high half", "low half", "high half at the end", "after an escaped backslash",
+         "high half, then an escaped backslash"],
+)  # fmt: skip
+def test_a_lone_surrogate_escape_is_not_json(populated: TestClient, escaped: bytes) -> None:
+    """JSON text is Unicode: an escaped UTF-16 half without its other half is no character."""
+    assert_refused(populated, with_name(escaped), "", "NOT_JSON")
+
+
+@pytest.mark.parametrize(
+    ("escaped", "name"),
+    [(rb"\ud83c\udfa8 Orks", "\U0001f3a8 Orks"), (rb"\\ud800", "\\ud800"),
+     (rb"\\\\\ud83d\ude00", "\\\\\U0001f600")],
+    ids=["a pair", "an escaped backslash, then text", "escaped backslashes, then a pair"],
+)  # fmt: skip
+def test_escapes_that_make_characters_are_read(
+    client: TestClient, escaped: bytes, name: str
+) -> None:
+    assert post_import(client, with_name(escaped)).status_code == 200
+    assert [t["name"] for t in client.get("/api/v1/types").json()] == [name]
+
+
 def test_truncated_real_file_is_not_json(populated: TestClient) -> None:
     exported = populated.get("/api/v1/export").content
     assert_refused(populated, exported[: len(exported) // 2], "", "NOT_JSON", mode="replace")

@@ -97,9 +97,10 @@ _ABSENT: Any = object()
 
 # ISO 8601 date and time with a zone, as exported; "1700000000" or a date alone is not a time.
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})")
-# An escaped UTF-16 surrogate, with the backslashes before it (an even run escapes itself),
-# and the low half that may follow a high one.
-_SURROGATE = re.compile(rb"(\\+)u[dD]([0-9a-fA-F])[0-9a-fA-F]{2}(\\u[dD][c-fC-F][0-9a-fA-F]{2})?")
+# An escaped UTF-16 surrogate, and the low half that may follow a high one. It starts with its
+# literal backslash and "u", which `re` finds at memchr's speed: 4 ms for the benchmark's 10 MB,
+# against 100 ms when the pattern began with the run of backslashes before it.
+_SURROGATE = re.compile(rb"\\u[dD]([0-9a-fA-F])[0-9a-fA-F]{2}(\\u[dD][c-fC-F][0-9a-fA-F]{2})?")
 
 _NAME: TypeAdapter[str] = TypeAdapter(Name)
 _NAME_RULES = {"name_required": "NAME_REQUIRED", "name_too_long": "NAME_TOO_LONG"}
@@ -165,12 +166,31 @@ def check_backup(body: Buffer, write: WriteRow) -> Checked:
 
 
 def _has_lone_surrogate(body: Buffer) -> bool:
+    data = memoryview(body)
     for match in _SURROGATE.finditer(body):
-        if len(match[1]) % 2 == 0:
-            continue  # "\\ud800": an escaped backslash, then plain text
-        if match[2] not in b"89abAB" or match[3] is None:
+        start = match.start()
+        if start and data[start - 1] == _BACKSLASH and _backslashes_before(data, start) % 2:
+            continue  # "\\ud800": an escaped backslash (an even run), then plain text
+        if match[1] not in b"89abAB" or match[2] is None:
             return True  # a low half alone, or a high half without its low one
     return False
+
+
+_BACKSLASH = ord("\\")
+
+
+def _backslashes_before(data: memoryview, end: int) -> int:
+    """How many backslashes run up to `end`: read back in pieces that double, so that a run of
+    megabytes costs C's time and the usual none or one little."""
+    start, size = end, 8
+    while start > 0:
+        piece = bytes(data[max(0, start - size) : start])
+        rest = len(piece.rstrip(b"\\"))
+        start -= len(piece) - rest
+        if rest:
+            break
+        size *= 2
+    return end - start
 
 
 # Where the string open at a piece's end begins (a piece with an escaped backslash); the rest
