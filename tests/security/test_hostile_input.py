@@ -332,6 +332,22 @@ def test_a_file_of_notes_at_the_maximum_is_checked_in_bounded_memory(
     assert held_once(growth, body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
 
 
+def test_a_name_as_long_as_the_file_with_spaces_inside_is_refused_in_bounded_time(
+    server: AppServer, http: httpx.Client
+) -> None:
+    """A name is trimmed before its length is judged. Its trailing spaces were found by a
+    pattern tried again from each character of a run of spaces inside it: 19 s for a name of
+    60,000 characters, and no end for one of 20 MiB."""
+    head = b'{"format":"miniatures-tracker","version":3,"types":[{"name":"a'
+    body = head + b" " * (MAX_IMPORT - len(head) - 8) + b'xa"}]}'
+    growth, answer = peak_growth_of_dry_run(server, http, body)
+    assert answer == {
+        "code": "ERR_IMPORT_INVALID",
+        "params": {"path": "types[0].name", "rule": "NAME_TOO_LONG"},
+    }
+    assert growth < 3.5 * len(body), f"{growth / MiB:.0f} MiB for a {len(body) / MiB:.0f} MiB body"
+
+
 @pytest.mark.parametrize("character", ["я".encode(), b'\\"', b"\\ud83d\\ude00", b"\\\\"])
 def test_one_note_as_long_as_the_file_is_refused_in_bounded_memory(
     server: AppServer, http: httpx.Client, character: bytes
