@@ -27,5 +27,13 @@ describe('name length', () => {
     expect(nameLength('  Orks  ')).toBe(4)
     expect(nameLength('😀'.repeat(100))).toBe(100) // one each, not two UTF-16 units
     expect(nameLength('e\u0301')).toBe(1) // NFC first: é is one character
+    expect(cleanName('\u{e0020} 😀 a b 😀\u{e0020} ')).toBe('😀 a b 😀')
+    expect(cleanName(' \u200b\t')).toBe('')
+  })
+
+  it('is counted at once for a long pasted text with spaces inside, whatever its length', () => {
+    // Quadratic before: about 18 s for this one, past the test's time limit.
+    const pasted = 'a' + ' '.repeat(100_000) + 'xa'
+    expect(nameLength(pasted)).toBe(100_003)
   })
 })
