@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from backend.db import make_engine, make_session_factory
 from backend.main import create_app
 from backend.migrate import upgrade_database
+from backend.services.snapshot_cache import SnapshotCache
 from backend.settings import Settings
 from tests.backend.core_api import API, recorded_statements
 from tests.conftest import BASE_URL
@@ -81,6 +82,20 @@ def test_only_the_last_few_answers_are_kept(committed_client: TestClient, engine
         statements_to_read(type_id)
     assert statements_to_read(ids[-1]) == 1
     assert statements_to_read(ids[0]) > 1
+
+
+def test_an_answer_over_the_size_kept_is_built_each_time(
+    committed_client: TestClient, engine: Engine
+) -> None:
+    committed_client.app.state.answers = SnapshotCache(largest=100)  # type: ignore[attr-defined]
+    small = committed_client.post(f"{API}/types", json={"name": "Orks"}).json()["id"]
+    large = committed_client.post(f"{API}/types", json={"name": "Tau", "counts": {"DONE": 1}})
+    # An empty history is 13 bytes, one with a group about 140.
+    for type_id, kept in ((small, True), (large.json()["id"], False)):
+        committed_client.get(f"{API}/types/{type_id}/history")
+        with recorded_statements(engine) as again:
+            committed_client.get(f"{API}/types/{type_id}/history")
+        assert (len(again) == 1) == kept, again
 
 
 def test_a_change_committed_elsewhere_is_seen_at_once(
