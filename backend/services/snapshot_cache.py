@@ -16,7 +16,7 @@ request reads the snapshot alone.
 It earns its place on the app's most frequent requests, made again on every focus of the
 window: the whole list, and the history of the type on screen. A hit costs one round trip,
 about the `/health` floor, instead of the query and its serialisation: for a type with 10,000
-events, 2 ms against 40 (see tests/benchmarks/RESULTS.md).
+events, p95 5-6 ms against 50-69 ms from an HTTP client (see tests/benchmarks/RESULTS.md).
 """
 
 import threading
