@@ -5,7 +5,9 @@ The backend never sends prose: the UI turns the code into text in the user's lan
 
 from typing import Any, ClassVar
 
-from starlette.responses import JSONResponse
+from starlette.responses import Response
+
+from backend.json_bytes import json_bytes
 
 
 class AppError(Exception):
@@ -22,9 +24,9 @@ class AppError(Exception):
         return {"code": self.code, "params": self.params}
 
 
-def error_response(error: AppError) -> JSONResponse:
+def error_response(error: AppError) -> Response:
     """The one place an error answer is made, by the guards and the exception handlers alike."""
-    return JSONResponse(error.body(), status_code=error.status)
+    return Response(json_bytes(error.body()), error.status, media_type="application/json")
 
 
 class NameRequired(AppError):

@@ -4,7 +4,8 @@ from fastapi import APIRouter, Response, status
 
 from backend import errors
 from backend.api.deps import AnswersDep, GroupFilterDep, SessionDep, TransactionRoute, TypeId
-from backend.api.responses import error_responses, json_bytes, json_response
+from backend.api.responses import error_responses, json_response
+from backend.json_bytes import json_bytes
 from backend.schemas import (
     TYPE_CHANGES,
     AddMiniatures,
