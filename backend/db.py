@@ -14,7 +14,9 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         "hide_parameters": True,
         "pool_size": 10,
         "max_overflow": 20,
-        "connect_args": {"options": "-c timezone=UTC", "connect_timeout": 5},
+        # Times as PostgreSQL writes them as text (the export's) are in UTC and ISO 8601,
+        # whatever the server's own settings say.
+        "connect_args": {"options": "-c timezone=UTC -c datestyle=ISO", "connect_timeout": 5},
     }
     options.update(kwargs)
     return create_engine(normalise_database_url(url), **options)

@@ -2,10 +2,16 @@
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
+from backend.db import make_engine
+from backend.main import create_app
+from backend.migrate import upgrade_database
+from backend.settings import Settings
 from tests.backend.backup_helpers import (
     create_type,
     document,
@@ -17,6 +23,7 @@ from tests.backend.backup_helpers import (
     post_import,
     state,
 )
+from tests.conftest import BASE_URL
 
 MARINES = {
     "name": "Space Marines",
@@ -84,6 +91,30 @@ def test_imported_times_are_exported_in_utc_with_fractions_only_when_present(
         "2026-11-02T18:30:00Z",
         "2026-11-09T21:05:00.25Z",
     ]
+
+
+def test_times_are_exported_in_utc_and_iso_whatever_the_database_is_set_to(
+    database_factory: Callable[[], str], settings: Settings
+) -> None:
+    """A database of the user's own server may write times in another style and zone by
+    default: the export's are still ISO 8601 in UTC."""
+    url = database_factory()
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            name = conn.execute(text("SELECT current_database()")).scalar_one()
+            conn.execute(text(f"ALTER DATABASE \"{name}\" SET datestyle = 'SQL, DMY'"))
+            conn.execute(text(f"ALTER DATABASE \"{name}\" SET timezone = 'America/New_York'"))
+        engine.dispose()  # new connections, under the database's settings
+        app = create_app(settings, engine=engine, daily_copies=False)
+        with TestClient(app, base_url=BASE_URL) as client:
+            assert post_import(client, document(MARINES)).status_code == 200
+            (entry,) = export(client)["types"]
+    finally:
+        engine.dispose()
+    assert entry["created_at"] == "2026-11-01T09:00:00Z"
+    assert [e["at"] for e in entry["history"]] == [e["at"] for e in MARINES["history"]]
 
 
 def test_round_trip_through_replace_into_an_empty_database(client: TestClient) -> None:

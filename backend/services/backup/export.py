@@ -29,10 +29,10 @@ def export_filename(moment: datetime) -> str:
 
 
 def _utc_iso(column: ColumnElement[datetime]) -> ColumnElement[str]:
-    """ISO 8601 in UTC with Z, written by PostgreSQL: to_json gives the fraction only when
-    there is one."""
-    as_json = cast(func.to_json(func.timezone("UTC", column)), Text)
-    return func.btrim(as_json, '"') + "Z"
+    """ISO 8601 in UTC with Z, written by PostgreSQL: the text of the UTC timestamp in the ISO
+    date style every connection asks for (`backend/db.py`), with the fraction only when there
+    is one; its space becomes a T. A third cheaper than the same text by `to_json`."""
+    return func.replace(cast(func.timezone("UTC", column), Text), " ", "T") + "Z"
 
 
 _types = MiniatureType.__table__
@@ -42,15 +42,22 @@ _undone = _events.alias("undone")
 _e = _events.c
 
 # Stages are CHECK-constrained constants, so they need no JSON escaping. An undo event names
-# the event it undoes; an undo of an addition goes nowhere (to_stage null).
-_EVENT_JSON = func.format(
-    '{"id": %s, "from_stage": %s, "to_stage": %s, "qty": %s, "at": "%s"%s}',
-    _e.id,
-    func.coalesce('"' + _e.from_stage + '"', "null"),
-    func.coalesce('"' + _e.to_stage + '"', "null"),
-    _e.qty,
-    _utc_iso(_e.created_at),
-    func.coalesce(literal(', "undoes": ') + cast(_e.undoes, Text), ""),
+# the event it undoes; an undo of an addition goes nowhere (to_stage null). Joined by `||`:
+# `format()` cost a quarter more for the 110,000 events (tests/benchmarks/RESULTS.md).
+_EVENT_JSON = (
+    literal('{"id": ')
+    + cast(_e.id, Text)
+    + ', "from_stage": '
+    + func.coalesce('"' + _e.from_stage + '"', "null")
+    + ', "to_stage": '
+    + func.coalesce('"' + _e.to_stage + '"', "null")
+    + ', "qty": '
+    + cast(_e.qty, Text)
+    + ', "at": "'
+    + _utc_iso(_e.created_at)
+    + '"'
+    + func.coalesce(literal(', "undoes": ') + cast(_e.undoes, Text), "")
+    + "}"
 )
 _EVENT_SEPARATOR = ",\n        "
 # In time order, and an undo event always after the event it undoes (ids grow), even when an
