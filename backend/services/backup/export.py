@@ -43,7 +43,8 @@ _e = _events.c
 
 # Stages are CHECK-constrained constants, so they need no JSON escaping. An undo event names
 # the event it undoes; an undo of an addition goes nowhere (to_stage null). Joined by `||`:
-# `format()` cost a quarter more for the 110,000 events (tests/benchmarks/RESULTS.md).
+# `format()` cost a quarter to a third more for the 110,000 events
+# (tests/benchmarks/RESULTS.md).
 _EVENT_JSON = (
     literal('{"id": ')
     + cast(_e.id, Text)
