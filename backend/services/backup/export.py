@@ -44,7 +44,9 @@ _e = _events.c
 # Stages are CHECK-constrained constants, so they need no JSON escaping. An undo event names
 # the event it undoes; an undo of an addition goes nowhere (to_stage null). Joined by `||`:
 # `format()` cost a quarter to a third more for the 110,000 events
-# (tests/benchmarks/RESULTS.md).
+# (tests/benchmarks/RESULTS.md). A NULL makes the whole `||` text NULL, and string_agg would
+# then leave the event out: the nullable columns (the stages, `undoes`) are coalesced, and
+# every other column is NOT NULL.
 _EVENT_JSON = (
     literal('{"id": ')
     + cast(_e.id, Text)
